@@ -161,4 +161,3 @@ func wildcardMatch(pat, s string) bool {
 }
 
 var _ IOS = (*IOSBackup)(nil)
-
