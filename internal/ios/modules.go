@@ -1,0 +1,28 @@
+package ios
+
+import "github.com/spyglass-forensics/spyglass/internal/module"
+
+// BackupModules lists, in MVT's order, every module run on an iTunes/Finder
+// backup: the backup-only ones, then the mixed ones.
+func BackupModules() []module.Module {
+	mods := []module.Module{
+		// group A: backup-only
+	}
+	return append(mods, mixedModules()...)
+}
+
+// FSModules lists the modules run on a filesystem dump (the mixed ones; the
+// filesystem-only modules are added by the filesystem-dump work).
+func FSModules() []module.Module {
+	return mixedModules()
+}
+
+// mixedModules are the modules that read the same artifact from a backup or
+// a filesystem dump, in MVT's order (WhatsappContacts before InteractionC is
+// the run loop's concern: it passes dependencies in).
+func mixedModules() []module.Module {
+	return []module.Module{
+		// group A
+		// group B
+	}
+}
