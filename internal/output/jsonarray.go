@@ -1,0 +1,89 @@
+package output
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// jsonArrayFile streams a JSON list to disk one element at a time, laid out
+// as MVT's json.dump(indent=4) does, so a million SMS never sit in memory.
+// It writes to a hidden temporary name and renames on success, so a crashed
+// run never leaves a truncated file under the final name.
+type jsonArrayFile struct {
+	final string
+	tmp   string
+	f     *os.File
+	w     *bufio.Writer
+	n     int
+	buf   bytes.Buffer
+	enc   *json.Encoder
+	err   error
+}
+
+func newJSONArrayFile(path string) *jsonArrayFile {
+	a := &jsonArrayFile{final: path, tmp: filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".part")}
+	a.enc = json.NewEncoder(&a.buf)
+	a.enc.SetEscapeHTML(false)
+	a.enc.SetIndent("    ", "    ")
+	return a
+}
+
+// add appends one element; the first error sticks and is returned by close.
+func (a *jsonArrayFile) add(v any) {
+	if a.err != nil {
+		return
+	}
+	if a.f == nil {
+		a.f, a.err = os.OpenFile(a.tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if a.err != nil {
+			return
+		}
+		a.w = bufio.NewWriterSize(a.f, 256<<10)
+		a.w.WriteString("[\n    ")
+	} else {
+		a.w.WriteString(",\n    ")
+	}
+	a.buf.Reset()
+	if err := a.enc.Encode(v); err != nil {
+		a.err = fmt.Errorf("encoding a record: %w", err)
+		return
+	}
+	a.w.Write(bytes.TrimRight(a.buf.Bytes(), "\n"))
+	a.n++
+}
+
+// close finishes the list and moves it into place; an empty list writes no
+// file, as MVT does.
+func (a *jsonArrayFile) close() error {
+	if a.f == nil {
+		return a.err
+	}
+	if a.err == nil {
+		a.w.WriteString("\n]\n")
+		a.err = a.w.Flush()
+	}
+	if err := a.f.Close(); a.err == nil {
+		a.err = err
+	}
+	if a.err != nil {
+		os.Remove(a.tmp)
+		return a.err
+	}
+	return os.Rename(a.tmp, a.final)
+}
+
+// writeJSON writes v to path with MVT's indentation.
+func writeJSON(path string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "    ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
