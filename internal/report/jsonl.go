@@ -1,0 +1,128 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spyglass-forensics/spyglass/internal/module"
+)
+
+// JSONLFile is the Timesketch timeline's name in a results folder.
+const JSONLFile = "timeline.jsonl"
+
+// jsonlEvent is one line of timeline.jsonl. Timesketch requires message,
+// datetime and timestamp_desc; the other fields become searchable
+// attributes. Field order is fixed so that files diff cleanly.
+type jsonlEvent struct {
+	Message       string `json:"message"`
+	Datetime      string `json:"datetime"`
+	TimestampDesc string `json:"timestamp_desc"`
+	Module        string `json:"module"`
+	Event         string `json:"event"`
+	// Timestamp is the original text, so nothing is lost in conversion.
+	Timestamp string `json:"timestamp"`
+	// TimeZone says how to read datetime: "UTC", or "device local" when
+	// the source recorded the phone's clock without its offset (Android).
+	TimeZone string `json:"time_zone"`
+	// DataType is Timesketch's parser name attribute.
+	DataType string `json:"data_type"`
+}
+
+// JSONLWriter streams timeline events as Timesketch JSONL, one event per
+// line. It is not safe for concurrent use; the run loop writes the merged
+// timeline from one goroutine.
+type JSONLWriter struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+	// DeviceLocal marks the timestamps as the phone's local clock (Android)
+	// rather than UTC. Timesketch then shows them as if UTC; time_zone on
+	// each line says so.
+	DeviceLocal bool
+	written     int
+	skipped     int
+}
+
+// NewJSONLWriter returns a writer to w. Call Flush when done.
+func NewJSONLWriter(w io.Writer) *JSONLWriter {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &JSONLWriter{w: bw, enc: enc}
+}
+
+// Write adds one event. An event whose timestamp is not a time is skipped
+// (Timesketch rejects lines without a datetime) and counted in Skipped; the
+// error is only for failed writes.
+func (j *JSONLWriter) Write(ev module.TimelineEvent) error {
+	t, ok := ParseTimestamp(ev.Timestamp)
+	if !ok {
+		j.skipped++
+		return nil
+	}
+	zone, dt := "UTC", t.Format("2006-01-02T15:04:05.000000Z07:00")
+	if j.DeviceLocal {
+		// No offset: claiming +00:00 for a local clock would be a lie.
+		zone, dt = "device local", t.Format("2006-01-02T15:04:05.000000")
+	}
+	msg := ev.Data
+	if msg == "" {
+		msg = ev.Event
+	}
+	if err := j.enc.Encode(jsonlEvent{Message: msg, Datetime: dt, TimestampDesc: timestampDesc(ev.Event),
+		Module: ev.Module, Event: ev.Event, Timestamp: ev.Timestamp, TimeZone: zone, DataType: "spyglass:timeline"}); err != nil {
+		return fmt.Errorf("writing %s: %w", JSONLFile, err)
+	}
+	j.written++
+	return nil
+}
+
+// timestampDesc is Timesketch's "what this time is"; MVT's event names
+// ("sms_received", "M-CB") say exactly that.
+func timestampDesc(event string) string {
+	if event == "" {
+		return "Event Time"
+	}
+	return event
+}
+
+// Flush writes buffered lines.
+func (j *JSONLWriter) Flush() error {
+	if err := j.w.Flush(); err != nil {
+		return fmt.Errorf("writing %s: %w", JSONLFile, err)
+	}
+	return nil
+}
+
+// Written is the number of lines written.
+func (j *JSONLWriter) Written() int { return j.written }
+
+// Skipped is the number of events left out for lack of a valid time.
+func (j *JSONLWriter) Skipped() int { return j.skipped }
+
+// ConvertTimelineCSV turns an MVT or spyglass timeline.csv into Timesketch
+// JSONL, streaming. It returns the lines written and the rows skipped for
+// lack of a valid time.
+func ConvertTimelineCSV(in io.Reader, out io.Writer) (written, skipped int, err error) {
+	tr, err := newTimelineReader(in)
+	if err != nil {
+		return 0, 0, err
+	}
+	jw := NewJSONLWriter(out)
+	jw.DeviceLocal = tr.local
+	for {
+		row, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return jw.written, jw.skipped, fmt.Errorf("reading timeline.csv: %w", err)
+		}
+		if err := jw.Write(module.TimelineEvent{Timestamp: row.Timestamp, Module: row.Module, Event: row.Event, Data: row.Data}); err != nil {
+			return jw.written, jw.skipped, err
+		}
+	}
+	return jw.written, jw.skipped, jw.Flush()
+}

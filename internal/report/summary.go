@@ -1,0 +1,233 @@
+// Package report turns a results folder (written by spyglass or by MVT) into
+// what people read: summary.json with the verdict, a self-contained HTML page,
+// and a Timesketch timeline (timeline.jsonl).
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spyglass-forensics/spyglass/internal/alert"
+)
+
+// SummaryFile is the name of the summary in a results folder.
+const SummaryFile = "summary.json"
+
+// SummaryVersion is bumped when a field changes meaning.
+const SummaryVersion = 1
+
+// The verdicts, from the most to the least alarming.
+const (
+	// VerdictIndicatorsFound: at least one alert matched a known indicator.
+	VerdictIndicatorsFound = "indicators_found"
+	// VerdictSuspicious: no indicator matched, but a heuristic at MEDIUM or
+	// above fired.
+	VerdictSuspicious = "suspicious"
+	// VerdictNoKnownIndicators: nothing above; not proof of a clean phone.
+	VerdictNoKnownIndicators = "no_known_indicators"
+)
+
+// Module statuses, as module.Outcome spells them.
+const (
+	StatusOK     = "ok"
+	StatusNoData = "no_data"
+	StatusFailed = "failed"
+)
+
+// Summary is summary.json: everything needed to judge a run at a glance.
+type Summary struct {
+	SchemaVersion int `json:"schema_version"`
+	// Tool is "spyglass", or "mvt" when the summary was rebuilt from a
+	// folder MVT wrote.
+	Tool        string `json:"tool"`
+	ToolVersion string `json:"tool_version"`
+	// Command is what ran: "ios check-backup".
+	Command string `json:"command,omitempty"`
+	// Platform is "ios" or "android" ("" when unknown).
+	Platform string    `json:"platform,omitempty"`
+	Started  time.Time `json:"started,omitzero"`
+	Finished time.Time `json:"finished,omitzero"`
+	// RecordedDate is the date written in an MVT info.json, as written
+	// (the analyst's local time, without a zone); only for MVT folders.
+	RecordedDate string `json:"recorded_date,omitempty"`
+
+	Verdict        string         `json:"verdict"`
+	AlertsTotal    int            `json:"alerts_total"`
+	AlertsByLevel  map[string]int `json:"alerts_by_level"`
+	AlertsByFamily map[string]int `json:"alerts_by_family"`
+	AlertsByModule map[string]int `json:"alerts_by_module"`
+	// HeuristicAlerts counts alerts raised without an indicator.
+	HeuristicAlerts int `json:"heuristic_alerts"`
+
+	Modules  []ModuleStatus `json:"modules"`
+	Evidence Evidence       `json:"evidence"`
+	Feeds    []Feed         `json:"indicator_feeds"`
+	// Notes say what the summary could not know.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// ModuleStatus is how one module's run ended.
+type ModuleStatus struct {
+	Name string `json:"name"`
+	// Group names nested evidence ("bugreport" inside an AndroidQF folder).
+	Group string `json:"group,omitempty"`
+	// Status is StatusOK, StatusNoData or StatusFailed.
+	Status   string        `json:"status"`
+	Reason   string        `json:"reason,omitempty"`
+	Records  int           `json:"records"`
+	Alerts   int           `json:"alerts"`
+	Duration time.Duration `json:"-"`
+}
+
+type moduleStatusJSON struct {
+	Name            string  `json:"name"`
+	Group           string  `json:"group,omitempty"`
+	Status          string  `json:"status"`
+	Reason          string  `json:"reason,omitempty"`
+	Records         int     `json:"records"`
+	Alerts          int     `json:"alerts"`
+	DurationSeconds float64 `json:"duration_seconds"`
+}
+
+// MarshalJSON writes the duration in seconds, which people can read.
+func (m ModuleStatus) MarshalJSON() ([]byte, error) {
+	return json.Marshal(moduleStatusJSON{m.Name, m.Group, m.Status, m.Reason, m.Records, m.Alerts,
+		m.Duration.Round(time.Millisecond).Seconds()})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (m *ModuleStatus) UnmarshalJSON(b []byte) error {
+	var j moduleStatusJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*m = ModuleStatus{Name: j.Name, Group: j.Group, Status: j.Status, Reason: j.Reason,
+		Records: j.Records, Alerts: j.Alerts, Duration: time.Duration(j.DurationSeconds * float64(time.Second))}
+	return nil
+}
+
+// Evidence describes what was analysed.
+type Evidence struct {
+	Path string `json:"path"`
+	// Type is "ios_backup", "ios_fs", "androidqf", "android_backup",
+	// "bugreport" ("" when unknown).
+	Type       string     `json:"type,omitempty"`
+	DeviceName string     `json:"device_name,omitempty"`
+	Model      string     `json:"model,omitempty"`
+	OSVersion  string     `json:"os_version,omitempty"`
+	Build      string     `json:"build,omitempty"`
+	Hashes     []FileHash `json:"hashes,omitempty"`
+}
+
+// FileHash is one hashed input file, as in info.json.
+type FileHash struct {
+	Path   string `json:"file_path"`
+	SHA256 string `json:"sha256"`
+}
+
+// Feed is one indicator file used for the run.
+type Feed struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256,omitempty"`
+	// Date is when the feed was published or last updated, when known.
+	Date time.Time `json:"date,omitzero"`
+	// Indicators is the number of indicators loaded from it; -1 when the
+	// results folder does not say (MVT folders).
+	Indicators  int      `json:"indicators"`
+	Collections []string `json:"collections,omitempty"`
+}
+
+// Verdict classifies a run's alerts. An alert with a matched indicator
+// outweighs everything; heuristics alone make a run suspicious only from
+// MEDIUM up, because LOW and INFORMATIONAL heuristics fire on many clean
+// phones.
+func Verdict(alerts []alert.Alert) string {
+	suspicious := false
+	for _, a := range alerts {
+		if a.Indicator != nil {
+			return VerdictIndicatorsFound
+		}
+		if a.Level >= alert.Medium {
+			suspicious = true
+		}
+	}
+	if suspicious {
+		return VerdictSuspicious
+	}
+	return VerdictNoKnownIndicators
+}
+
+// CountAlerts fills the verdict and the alert counters of s from alerts.
+func (s *Summary) CountAlerts(alerts []alert.Alert) {
+	s.Verdict = Verdict(alerts)
+	s.AlertsTotal = len(alerts)
+	s.AlertsByLevel = map[string]int{}
+	for _, l := range alert.Levels {
+		s.AlertsByLevel[l.String()] = 0
+	}
+	s.AlertsByFamily = map[string]int{}
+	s.AlertsByModule = map[string]int{}
+	s.HeuristicAlerts = 0
+	for _, a := range alerts {
+		s.AlertsByLevel[a.Level.String()]++
+		s.AlertsByModule[a.Module]++
+		if a.Indicator != nil {
+			s.AlertsByFamily[familyName(a.Indicator)]++
+		} else {
+			s.HeuristicAlerts++
+		}
+	}
+}
+
+// familyName is the collection an indicator belongs to; nameless
+// collections are still counted, under their file.
+func familyName(in *alert.Indicator) string {
+	if in.Name != "" {
+		return in.Name
+	}
+	if in.STIX2FileName != "" {
+		return in.STIX2FileName
+	}
+	return "unnamed indicators"
+}
+
+// WriteSummary writes s to dir/summary.json (indented; modules in the order
+// given),
+// replacing any earlier one through a temporary file so that a crash never
+// leaves half a summary.
+func WriteSummary(dir string, s *Summary) error {
+	if s.SchemaVersion == 0 {
+		s.SchemaVersion = SummaryVersion
+	}
+	if s.AlertsByLevel == nil {
+		s.CountAlerts(nil)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "    ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return fmt.Errorf("encoding summary: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".summary-*.json")
+	if err != nil {
+		return fmt.Errorf("writing summary: %w", err)
+	}
+	_, werr := tmp.Write(buf.Bytes())
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), filepath.Join(dir, SummaryFile))
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("writing summary: %w", werr)
+	}
+	return nil
+}
