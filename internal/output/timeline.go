@@ -47,12 +47,18 @@ type timeline struct {
 	mem  []event
 	runs []string
 	n    int
+	// limit overrides spillAt (tests use a small one).
+	limit int
 }
 
 func (t *timeline) add(job int, ev module.TimelineEvent) error {
 	t.mem = append(t.mem, event{job: job, TimelineEvent: ev})
 	t.n++
-	if len(t.mem) >= spillAt {
+	limit := t.limit
+	if limit == 0 {
+		limit = spillAt
+	}
+	if len(t.mem) >= limit {
 		return t.spill()
 	}
 	return nil
