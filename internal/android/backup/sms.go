@@ -127,4 +127,3 @@ var _ interface {
 	module.Describer
 	module.Rechecker
 } = SMS{}
-
