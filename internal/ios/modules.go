@@ -24,5 +24,11 @@ func mixedModules() []module.Module {
 	return []module.Module{
 		// group A
 		// group B
+		NewDatausage(),
+		NewTCC(),
+		NewSMS(),
+		NewCalendar(),
+		NewGlobalPreferences(),
+		// end group B
 	}
 }

@@ -1,0 +1,59 @@
+package ios
+
+import (
+	"fmt"
+
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
+)
+
+// matchMessage words an indicator match the way MVT's alerts do, so that
+// people used to MVT's alerts.json recognise them:
+// Found a known suspicious domain <url> matching indicator "<ioc>" from "<collection>".
+func matchMessage(value string, m *ioc.Match) string {
+	var what string
+	switch m.Type {
+	case ioc.Domains, ioc.URLs, ioc.IPs:
+		what = "domain"
+	case ioc.Processes:
+		what = "process name"
+	case ioc.Emails:
+		what = "email address"
+	case ioc.FileNames:
+		what = "file name"
+	case ioc.FilePaths:
+		what = "file path"
+	case ioc.AppIDs:
+		what = "app id"
+	default:
+		what = string(m.Type)
+	}
+	return fmt.Sprintf("Found a known suspicious %s %s matching indicator %q from %q", what, value, m.Value, m.Collection)
+}
+
+// firstURLMatch checks links in order and returns the first matching one.
+func firstURLMatch(idx *ioc.Index, links []string) (string, *ioc.Match) {
+	for _, l := range links {
+		if m := idx.CheckURL(l); m != nil {
+			return l, m
+		}
+	}
+	return "", nil
+}
+
+// pyText renders a value as MVT's f-strings do in timeline descriptions:
+// NULL prints as "None".
+func pyText(v any) string {
+	if v == nil {
+		return "None"
+	}
+	if b, ok := v.(bool); ok {
+		if b {
+			return "True"
+		}
+		return "False"
+	}
+	if f, ok := v.(float64); ok {
+		return formatFloatPy(f)
+	}
+	return valueText(v)
+}

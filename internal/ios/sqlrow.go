@@ -1,0 +1,202 @@
+package ios
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// sqlRow is one database row kept with its column order, for modules whose
+// MVT records are "every column of the table" (sms: message.*, whatsapp:
+// ZWAMESSAGE.*), where the columns differ between iOS versions. It marshals
+// to a JSON object with the keys in column order, as MVT writes them.
+type sqlRow struct {
+	keys []string
+	vals []any
+}
+
+// get returns the value of key, or nil.
+func (r *sqlRow) get(key string) any {
+	for i, k := range r.keys {
+		if k == key {
+			return r.vals[i]
+		}
+	}
+	return nil
+}
+
+// set replaces key's value or appends the key.
+func (r *sqlRow) set(key string, v any) {
+	for i, k := range r.keys {
+		if k == key {
+			r.vals[i] = v
+			return
+		}
+	}
+	r.keys = append(r.keys, key)
+	r.vals = append(r.vals, v)
+}
+
+// str returns key's value as text ("" for NULL, numbers formatted).
+func (r *sqlRow) str(key string) string { return valueText(r.get(key)) }
+
+// MarshalJSON writes the row as an ordered JSON object.
+func (r *sqlRow) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range r.keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteString(": ")
+		vb, err := marshalValue(r.vals[i])
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", k, err)
+		}
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// marshalValue writes a database value as MVT's JSON encoder would: bytes are
+// decoded as UTF-8 with invalid sequences escaped, floats that are not finite
+// become null (JSON has no NaN).
+func marshalValue(v any) ([]byte, error) {
+	switch x := v.(type) {
+	case []byte:
+		return json.Marshal(bytesText(x))
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return []byte("null"), nil
+		}
+	}
+	return json.Marshal(v)
+}
+
+// bytesText decodes b as UTF-8, writing invalid bytes as \xNN as Python's
+// "backslashreplace" does.
+func bytesText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var sb strings.Builder
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&sb, `\x%02x`, b[0])
+		} else {
+			sb.Write(b[:n])
+		}
+		b = b[n:]
+	}
+	return sb.String()
+}
+
+// valueText renders a scanned value for messages and string fields.
+func valueText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []byte:
+		return bytesText(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(v)
+}
+
+// valueFloat reads a numeric column; text holding a number counts too,
+// since SQLite columns have no enforced type.
+func valueFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+		return f, err == nil
+	case []byte:
+		f, err := strconv.ParseFloat(strings.TrimSpace(string(x)), 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// valueInt reads an integer column.
+func valueInt(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case float64:
+		if x != math.Trunc(x) || math.Abs(x) > 1<<62 {
+			return 0, false
+		}
+		return int64(x), true
+	}
+	if f, ok := valueFloat(v); ok && f == math.Trunc(f) && math.Abs(f) < 1<<62 {
+		return int64(f), true
+	}
+	return 0, false
+}
+
+// b64 base64-encodes a blob column as MVT does for binary columns; other
+// types are left alone.
+func b64(v any) any {
+	if b, ok := v.([]byte); ok && len(b) > 0 {
+		return base64.StdEncoding.EncodeToString(b)
+	}
+	return v
+}
+
+// rowScanner scans rows of unknown columns into reusable holders, so that a
+// million-row table does not allocate the holders once per row.
+type rowScanner struct {
+	cols []string
+	vals []any
+	ptrs []any
+}
+
+func newRowScanner(rows *sql.Rows) (*rowScanner, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	s := &rowScanner{cols: cols, vals: make([]any, len(cols)), ptrs: make([]any, len(cols))}
+	for i := range s.vals {
+		s.ptrs[i] = &s.vals[i]
+	}
+	return s, nil
+}
+
+// scan reads the current row into a new sqlRow (blobs are copied, since the
+// driver may reuse them).
+func (s *rowScanner) scan(rows *sql.Rows, extra int) (*sqlRow, error) {
+	if err := rows.Scan(s.ptrs...); err != nil {
+		return nil, err
+	}
+	r := &sqlRow{keys: make([]string, len(s.cols), len(s.cols)+extra), vals: make([]any, len(s.cols), len(s.cols)+extra)}
+	copy(r.keys, s.cols)
+	for i, v := range s.vals {
+		if b, ok := v.([]byte); ok {
+			v = append([]byte(nil), b...)
+		}
+		r.vals[i] = v
+	}
+	return r, nil
+}
