@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -176,3 +177,5 @@ func osWriteFileB(dir, rel, content string) error {
 	}
 	return os.WriteFile(p, []byte(content), 0o644)
 }
+
+func hexB(b []byte) string { return hex.EncodeToString(b) }

@@ -25,6 +25,8 @@ func mixedModules() []module.Module {
 		// group A
 		// group B
 		NewDatausage(),
+		NewSafariBrowserState(),
+		NewSafariHistory(),
 		NewTCC(),
 		NewSMS(),
 		NewCalendar(),
