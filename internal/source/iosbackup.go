@@ -2,9 +2,11 @@ package source
 
 import (
 	"crypto/sha1"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"sort"
@@ -13,44 +15,80 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/sqlitedb"
 )
 
-// IOSBackup is a plain (decrypted) iTunes/Finder backup folder.
+// IOSBackup is a plain (decrypted) iTunes/Finder backup folder. Files are
+// read through an os.Root, so a symlink inside the backup that points
+// outside it is never followed.
 type IOSBackup struct {
 	Dir  string
+	root *os.Root
 	fsys fs.FS
-	// files maps fileID to its manifest entry, loaded once.
+	// files holds the manifest's file entries (flags = 1), sorted by Path.
 	files []IOSFile
+	// byName maps "domain-relativePath" to an index in files.
+	byName map[string]int
 }
 
 // ErrEncryptedBackup means Manifest.db is encrypted.
 var ErrEncryptedBackup = errors.New("the backup is encrypted")
 
-// OpenIOSBackup opens the backup folder dir (which holds Manifest.db).
+// sqliteMagic starts every SQLite database; an encrypted Manifest.db does
+// not have it.
+const sqliteMagic = "SQLite format 3\x00"
+
+// OpenIOSBackup opens the backup folder dir (which holds Manifest.db). Close
+// it when done.
 func OpenIOSBackup(dir string) (*IOSBackup, error) {
-	fsys := os.DirFS(dir)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening backup %s: %w", dir, err)
+	}
+	fsys := root.FS()
 	if _, err := fs.Stat(fsys, "Manifest.db"); err != nil {
+		root.Close()
 		return nil, fmt.Errorf("%s is not an iOS backup folder (no Manifest.db): %w", dir, err)
 	}
-	b := &IOSBackup{Dir: dir, fsys: fsys}
+	b := &IOSBackup{Dir: dir, root: root, fsys: fsys}
 	if err := b.loadManifest(); err != nil {
+		root.Close()
 		return nil, err
 	}
 	return b, nil
 }
 
-func (b *IOSBackup) loadManifest() error {
-	hdr := make([]byte, 16)
-	f, err := b.fsys.Open("Manifest.db")
-	if err != nil {
-		return err
+// Close releases the backup folder.
+func (b *IOSBackup) Close() error {
+	if b.root == nil {
+		return nil
 	}
-	_, err = f.Read(hdr)
-	f.Close()
-	if err != nil || string(hdr) != "SQLite format 3\x00" {
+	return b.root.Close()
+}
+
+// isEncryptedManifest reports whether Manifest.db lacks the SQLite header.
+func isEncryptedManifest(fsys fs.FS) (bool, error) {
+	f, err := fsys.Open("Manifest.db")
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	hdr := make([]byte, len(sqliteMagic))
+	if _, err := io.ReadFull(f, hdr); err != nil {
+		// Shorter than a header: not a database, encrypted or not.
+		return true, nil
+	}
+	return string(hdr) != sqliteMagic, nil
+}
+
+func (b *IOSBackup) loadManifest() error {
+	enc, err := isEncryptedManifest(b.fsys)
+	if err != nil {
+		return fmt.Errorf("%s/Manifest.db: %w", b.Dir, err)
+	}
+	if enc {
 		return fmt.Errorf("%s/Manifest.db: %w", b.Dir, ErrEncryptedBackup)
 	}
 	db, err := sqlitedb.Open(b.fsys, "Manifest.db")
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", b.Dir, err)
 	}
 	defer db.Close()
 	rows, err := db.Query(`SELECT fileID, domain, relativePath FROM Files WHERE flags = 1 OR flags IS NULL`)
@@ -58,17 +96,28 @@ func (b *IOSBackup) loadManifest() error {
 		return fmt.Errorf("%s/Manifest.db: reading Files: %w", b.Dir, err)
 	}
 	defer rows.Close()
+	b.byName = map[string]int{}
 	for rows.Next() {
-		var id, domain, rel string
+		var id, domain, rel sql.NullString
 		if err := rows.Scan(&id, &domain, &rel); err != nil {
 			return fmt.Errorf("%s/Manifest.db: %w", b.Dir, err)
 		}
-		if !validFileID(id) {
+		if !validFileID(id.String) {
 			continue
 		}
-		b.files = append(b.files, IOSFile{Path: id[:2] + "/" + id, Domain: domain, RelativePath: rel})
+		b.files = append(b.files, IOSFile{Path: id.String[:2] + "/" + id.String, Domain: domain.String, RelativePath: rel.String})
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s/Manifest.db: %w", b.Dir, err)
+	}
+	sort.SliceStable(b.files, func(i, j int) bool { return b.files[i].Path < b.files[j].Path })
+	for i, f := range b.files {
+		k := f.Domain + "-" + f.RelativePath
+		if _, dup := b.byName[k]; !dup {
+			b.byName[k] = i
+		}
+	}
+	return nil
 }
 
 // validFileID accepts only 40 lowercase hex characters, so a crafted manifest
@@ -97,10 +146,13 @@ func (b *IOSBackup) FS() fs.FS { return b.fsys }
 // IsBackup implements IOS.
 func (b *IOSBackup) IsBackup() bool { return true }
 
-// Files lists every file entry of the manifest.
+// Files lists every file entry of the manifest, sorted by Path.
 func (b *IOSBackup) Files() []IOSFile { return b.files }
 
-// Find implements IOS.
+// Find implements IOS. DomainPaths are looked up in the manifest and, when
+// the manifest does not list them (MVT finds such files by their ID, as
+// WhatsApp's LID.sqlite in its test backup), by the file ID derived from the
+// name. Only files present in the folder are returned.
 func (b *IOSBackup) Find(q IOSQuery) ([]IOSFile, error) {
 	seen := map[string]bool{}
 	var out []IOSFile
@@ -108,22 +160,24 @@ func (b *IOSBackup) Find(q IOSQuery) ([]IOSFile, error) {
 		if seen[f.Path] {
 			return
 		}
-		if _, err := fs.Stat(b.fsys, f.Path); err != nil {
+		st, err := fs.Stat(b.fsys, f.Path)
+		if err != nil || !st.Mode().IsRegular() {
 			return
 		}
 		seen[f.Path] = true
 		out = append(out, f)
 	}
 	for _, dp := range q.DomainPaths {
+		if i, ok := b.byName[dp]; ok {
+			add(b.files[i])
+			continue
+		}
 		domain, rel, ok := strings.Cut(dp, "-")
 		if !ok {
 			continue
 		}
-		for _, f := range b.files {
-			if f.Domain == domain && f.RelativePath == rel {
-				add(f)
-			}
-		}
+		id := FileID(domain, rel)
+		add(IOSFile{Path: id[:2] + "/" + id, Domain: domain, RelativePath: rel})
 	}
 	for _, pat := range q.RelativePaths {
 		for _, f := range b.files {
