@@ -29,6 +29,8 @@ func mixedModules() []module.Module {
 		NewSafariHistory(),
 		NewTCC(),
 		NewSMS(),
+		NewWebkitResourceLoadStatistics(),
+		NewWebkitSessionResourceLog(),
 		NewCalendar(),
 		NewGlobalPreferences(),
 		// end group B

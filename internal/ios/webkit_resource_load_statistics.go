@@ -1,0 +1,176 @@
+package ios
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
+	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/source"
+	"github.com/spyglass-forensics/spyglass/internal/sqlitedb"
+)
+
+const webkitObservationsRel = "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db"
+
+var webkitObservationsDBs = source.IOSQuery{
+	RelativePaths: []string{webkitObservationsRel},
+	FSGlobs: []string{
+		"private/var/mobile/Containers/Data/Application/*/" + webkitObservationsRel,
+		"private/var/mobile/Containers/Data/Application/*/SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db",
+	},
+}
+
+// webkitOptionalTimes are ObservedDomains columns newer WebKit versions add:
+// column → output key. A key is present only when its column is, and gets an
+// "_isodate" companion when the time is set (> 0).
+var webkitOptionalTimes = [][2]string{
+	{"mostRecentUserInteractionTime", "most_recent_user_interaction_time"},
+	{"mostRecentWebPushInteractionTime", "most_recent_web_push_interaction_time"},
+}
+
+// WebkitResourceLoadStatistics reads the sites WebKit saw (for tracking
+// prevention) from each app's observations.db.
+type WebkitResourceLoadStatistics struct{}
+
+// NewWebkitResourceLoadStatistics returns the webkit_resource_load_statistics module.
+func NewWebkitResourceLoadStatistics() *WebkitResourceLoadStatistics {
+	return &WebkitResourceLoadStatistics{}
+}
+
+// Name implements module.Module.
+func (*WebkitResourceLoadStatistics) Name() string { return "webkit_resource_load_statistics" }
+
+// Describe implements module.Describer.
+func (*WebkitResourceLoadStatistics) Describe() string {
+	return "Sites loaded by Safari and in-app browsers, from WebKit's observations.db"
+}
+
+var webkitObservationsVariants = []sqlitedb.Variant{
+	{Name: "ObservedDomains", Requires: []string{"ObservedDomains.domainID", "ObservedDomains.registrableDomain", "ObservedDomains.lastSeen", "ObservedDomains.hadUserInteraction"}},
+}
+
+// Run implements module.Module.
+func (m *WebkitResourceLoadStatistics) Run(ctx context.Context, in *module.Input, out module.Emitter) error {
+	files, err := findAll(in, webkitObservationsDBs, "WebKit observations.db")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := m.readDB(ctx, in, f, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *WebkitResourceLoadStatistics) readDB(ctx context.Context, in *module.Input, f source.IOSFile, out module.Emitter) error {
+	db, err := openDB(in, f)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	schema, err := sqlitedb.ReadSchema(db)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fileLabel(f), err)
+	}
+	if _, err := schema.Pick(webkitObservationsVariants...); err != nil {
+		return fmt.Errorf("%s: %w", fileLabel(f), err)
+	}
+	q := "SELECT domainID, registrableDomain, lastSeen, hadUserInteraction"
+	var extra [][2]string
+	for _, c := range webkitOptionalTimes {
+		if schema.Has("ObservedDomains." + c[0]) {
+			q += ", " + c[0]
+			extra = append(extra, c)
+		}
+	}
+	rows, err := db.QueryContext(ctx, q+" FROM ObservedDomains")
+	if err != nil {
+		return fmt.Errorf("%s: reading ObservedDomains: %w", fileLabel(f), err)
+	}
+	defer rows.Close()
+	// In a backup MVT records the app's domain and the fixed relative path;
+	// in a dump the domain is "" and the path is the file's.
+	domain, path := f.Domain, f.RelativePath
+	if !isBackupInput(in) {
+		domain, path = "", f.Path
+	}
+	vals := make([]any, 4+len(extra))
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("%s: reading ObservedDomains: %w", fileLabel(f), err)
+		}
+		r := &sqlRow{}
+		r.set("domain_id", vals[0])
+		r.set("registrable_domain", valueText(vals[1]))
+		r.set("last_seen", vals[2])
+		hadUI, _ := valueInt(vals[3])
+		r.set("had_user_interaction", hadUI != 0)
+		r.set("last_seen_isodate", unixTimeMVT(vals[2]))
+		for i, c := range extra {
+			v := vals[4+i]
+			r.set(c[1], v)
+			if t, ok := valueFloat(v); ok && t > 0 {
+				r.set(c[1]+"_isodate", unixTimeMVT(v))
+			}
+		}
+		r.set("domain", domain)
+		r.set("path", path)
+		out.Record(r)
+		msg := "Webkit resource loaded from " + r.str("registrable_domain")
+		if domain != "" {
+			msg += " by app in domain " + domain
+		}
+		out.Timeline(module.TimelineEvent{Timestamp: r.str("last_seen_isodate"), Module: "WebkitResourceLoadStatistics", Event: "visit", Data: msg})
+		webkitDomainCheck(in.IOCs, r, r.str("registrable_domain"), r.str("last_seen_isodate"), out)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: reading ObservedDomains: %w", fileLabel(f), err)
+	}
+	return nil
+}
+
+func isBackupInput(in *module.Input) bool {
+	src, err := iosSource(in)
+	return err == nil && src.IsBackup()
+}
+
+func webkitDomainCheck(idx *ioc.Index, rec any, d, when string, out module.Emitter) {
+	if d == "" {
+		return
+	}
+	if m := idx.CheckURL(d); m != nil {
+		out.Alert(iocAlert(alert.Critical, matchMessage(d, m), when, rec, m))
+	}
+}
+
+// Recheck implements module.Rechecker on one record of
+// webkit_resource_load_statistics.json.
+func (m *WebkitResourceLoadStatistics) Recheck(_ context.Context, idx *ioc.Index, raw []byte, out module.Emitter) error {
+	var rec struct {
+		Domain   string `json:"registrable_domain"`
+		LastSeen string `json:"last_seen_isodate"`
+	}
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return fmt.Errorf("webkit_resource_load_statistics record: %w", err)
+	}
+	webkitDomainCheck(idx, json.RawMessage(raw), rec.Domain, rec.LastSeen, out)
+	return nil
+}
+
+// sortedKeys is a helper for the session resource log's dict records.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
