@@ -41,6 +41,7 @@ func (x *Index) loadEchapYAML(name string, data []byte, source string) (map[stri
 			fl.warn("", "", fmt.Sprintf("an app at line %d has no name (skipped)", app.Line))
 			continue
 		}
+		fl.info.Objects++
 		coll := appName
 		if strings.EqualFold(first(scalars(fields["type"])), "watchware") {
 			coll += " (watchware)"

@@ -48,6 +48,7 @@ func (x *Index) loadSamplesCSV(name string, data []byte, source string, aliases 
 			fl.warn("", "", fmt.Sprintf("line %d: %v", line, err))
 			continue
 		}
+		fl.info.Objects++
 		field := func(i int) string {
 			if i < len(rec) {
 				return strings.TrimSpace(rec[i])

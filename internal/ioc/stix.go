@@ -148,6 +148,7 @@ func (x *Index) loadSTIX(name string, data []byte, source string) (FileInfo, err
 			other[o.ID] = strings.Clone(nonEmpty(o.Name, o.ID))
 		case "indicator":
 			byID[o.ID] = true
+			fl.info.Objects++
 		}
 	}
 	primary := make(map[string][]string, len(byID))

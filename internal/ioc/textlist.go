@@ -26,6 +26,7 @@ func (x *Index) loadTextList(name string, data []byte, source string, t Type, co
 		if v == "" || strings.HasPrefix(v, "#") {
 			continue
 		}
+		fl.info.Objects++
 		fl.addValue(t, v, "", "", colls)
 	}
 	if err := sc.Err(); err != nil {

@@ -112,6 +112,9 @@ type FileInfo struct {
 	// FeedDate is the newest created/modified time in the file (zero when
 	// the format has none).
 	FeedDate time.Time `json:"feed_date"`
+	// Objects is the number of indicator objects (STIX) or rows/lines read,
+	// duplicates included.
+	Objects int `json:"objects"`
 	// Format is "stix2", "samples-csv", "echap-yaml" or "text-list".
 	Format string `json:"format"`
 }

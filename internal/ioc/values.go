@@ -181,6 +181,9 @@ func normaliseDomainIOC(v string) (string, Type, string, error) {
 	if err := checkLDH(h); err != nil {
 		return "", Domains, "", err
 	}
+	if joinedIP(h) {
+		return "", Domains, "", fmt.Errorf("looks like an IP address and a domain joined together (a lost line break)")
+	}
 	return h, Domains, note, nil
 }
 
@@ -259,4 +262,24 @@ func checkLDH(h string) error {
 		}
 	}
 	return nil
+}
+
+// joinedIP recognises "46.183.184.91summerartcamp.net": three numeric labels
+// and a fourth that starts with digits and goes on with letters, which is
+// what an IP address and a domain run together look like (mvt-indicators
+// PR #25). Hosts such as 10.0.0.1.nip.io have a separate fourth label and
+// pass.
+func joinedIP(h string) bool {
+	labels := strings.SplitN(h, ".", 5)
+	if len(labels) < 5 {
+		return false
+	}
+	for _, l := range labels[:3] {
+		if l == "" || len(l) > 3 || strings.Trim(l, "0123456789") != "" {
+			return false
+		}
+	}
+	l := labels[3]
+	d := len(l) - len(strings.TrimLeft(l, "0123456789"))
+	return d >= 1 && d <= 3 && d < len(l)
 }
