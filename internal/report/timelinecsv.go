@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -32,7 +33,12 @@ type timelineReader struct {
 }
 
 func newTimelineReader(r io.Reader) (*timelineReader, error) {
-	cr := csv.NewReader(&lineLimiter{r: r, max: maxCSVLine})
+	br := bufio.NewReader(r)
+	// A byte-order mark (spreadsheet exports) would hide the header's quote.
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(&lineLimiter{r: br, max: maxCSVLine})
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
@@ -45,7 +51,7 @@ func newTimelineReader(r io.Reader) (*timelineReader, error) {
 	}
 	first := ""
 	if len(head) > 0 {
-		first = strings.TrimPrefix(head[0], "\ufeff")
+		first = head[0]
 	}
 	t := &timelineReader{cr: cr}
 	switch first {
