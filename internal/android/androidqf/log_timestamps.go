@@ -1,0 +1,64 @@
+package androidqf
+
+import (
+	"context"
+	"io/fs"
+	"strings"
+
+	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/timeutil"
+)
+
+// LogTimestamp is the modification time of one file AndroidQF pulled into
+// logs/.
+type LogTimestamp struct {
+	Path         string `json:"path"`
+	ModifiedTime string `json:"modified_time"`
+}
+
+// LogTimestamps puts the files of logs/ on the timeline. It raises no alerts.
+type LogTimestamps struct{}
+
+// Name implements module.Module.
+func (LogTimestamps) Name() string { return "aqf_log_timestamps" }
+
+// Describe implements module.Describer.
+func (LogTimestamps) Describe() string {
+	return "Modification times of the log files AndroidQF pulled (logs/)"
+}
+
+// Run implements module.Module. The times are those the acquisition kept:
+// a zip stores the acquiring computer's wall-clock time, a folder the file
+// system's; both are written in UTC here (MVT writes the analysing
+// computer's local time).
+func (LogTimestamps) Run(ctx context.Context, in *module.Input, out module.Emitter) error {
+	a, err := acquisition(in)
+	if err != nil {
+		return err
+	}
+	n := 0
+	err = fs.WalkDir(a.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() || !strings.Contains("/"+p, "/logs/") {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		r := LogTimestamp{Path: p, ModifiedTime: timeutil.Format(fi.ModTime())}
+		out.Record(r)
+		out.Timeline(module.TimelineEvent{Timestamp: r.ModifiedTime, Module: "AQFLogTimestamps", Event: "file_modified", Data: p})
+		n++
+		return ctx.Err()
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return module.NoData("no logs/ folder in the acquisition")
+	}
+	return nil
+}
