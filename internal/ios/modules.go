@@ -31,6 +31,7 @@ func mixedModules() []module.Module {
 		NewSMS(),
 		NewWebkitResourceLoadStatistics(),
 		NewWebkitSessionResourceLog(),
+		NewWhatsapp(),
 		NewCalendar(),
 		NewGlobalPreferences(),
 		// end group B
