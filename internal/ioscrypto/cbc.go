@@ -181,3 +181,13 @@ func DecryptStream(dst io.Writer, src io.Reader, key []byte) (int64, error) {
 	}
 	return total + int64(p), nil
 }
+
+// DecryptFileLength returns how many bytes of a file's decrypted last
+// block are data, checking its padding; with the file's length it gives
+// the plaintext size without decrypting the rest.
+func DecryptFileLength(lastBlock []byte) (int, error) {
+	if len(lastBlock) != aes.BlockSize {
+		return 0, ErrBadPadding
+	}
+	return unpad(lastBlock)
+}
