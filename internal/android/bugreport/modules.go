@@ -1,0 +1,21 @@
+package bugreport
+
+import "github.com/spyglass-forensics/spyglass/internal/module"
+
+// Modules returns every bugreport module, in MVT's order.
+func Modules() []module.Module {
+	return []module.Module{
+		Accessibility{}, Activities{}, Appops{}, BatteryDaily{}, BatteryHistory{},
+		DBInfo{}, GetProp{}, Packages{}, PlatformCompat{}, Receivers{}, ADBState{},
+		Timestamps{}, Tombstones{},
+	}
+}
+
+// DumpsysModules returns the modules that read only dumpsys sections; they
+// also run on an AndroidQF acquisition's dumpsys.txt.
+func DumpsysModules() []module.Module {
+	return []module.Module{
+		Accessibility{}, Activities{}, Appops{}, BatteryDaily{}, BatteryHistory{},
+		DBInfo{}, Packages{}, PlatformCompat{}, Receivers{}, ADBState{},
+	}
+}
