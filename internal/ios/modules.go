@@ -32,6 +32,7 @@ func mixedModules() []module.Module {
 		NewWebkitResourceLoadStatistics(),
 		NewWebkitSessionResourceLog(),
 		NewWhatsapp(),
+		NewWhatsappContacts(),
 		NewCalendar(),
 		NewGlobalPreferences(),
 		// end group B
