@@ -1,0 +1,143 @@
+package ioc
+
+import (
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// ExtractURLs finds links in message text, in order, as MVT does for SMS
+// and WhatsApp: http(s):// links (up to the next space), and bare links
+// such as "www.example.org/x" or "example.org/x" whose last label is a real
+// top-level domain. Trailing punctuation ("example.org.", "(see x.com)")
+// is not part of a link. Email addresses are not links.
+func ExtractURLs(text string) []string {
+	var out []string
+	for i := 0; i < len(text); {
+		for i < len(text) && isLinkSep(text[i]) {
+			i++
+		}
+		start := i
+		for i < len(text) && !isSpaceByte(text[i]) {
+			i++
+		}
+		if start == i {
+			continue
+		}
+		out = appendLinks(out, text[start:i])
+	}
+	return out
+}
+
+// appendLinks adds the links in one space-free token.
+func appendLinks(out []string, tok string) []string {
+	if j := indexFold(tok, "http"); j >= 0 {
+		rest := tok[j:]
+		for {
+			k := schemeEnd(rest)
+			if k > 0 {
+				link := trimLinkEnd(rest)
+				// A second "http" glued on ("http://a.comhttp://b.com")
+				// starts another link.
+				if n := indexFold(link[k:], "http"); n >= 0 && schemeEnd(link[k+n:]) > 0 {
+					out = append(out, link[:k+n])
+					rest = link[k+n:]
+					continue
+				}
+				if len(link) > k {
+					out = append(out, link)
+				}
+				return out
+			}
+			n := indexFold(rest[1:], "http")
+			if n < 0 {
+				break
+			}
+			rest = rest[1+n:]
+		}
+	}
+	tok = strings.TrimLeft(tok, "([{<\"'")
+	tok = trimLinkEnd(tok)
+	if tok == "" || strings.IndexByte(tok, '@') >= 0 || strings.Contains(tok, "://") {
+		return out
+	}
+	host := tok
+	if k := strings.IndexAny(host, "/?#"); k >= 0 {
+		host = host[:k]
+	}
+	if h, ok := splitHostPort(host); ok {
+		host = h
+	}
+	if isBareLinkHost(host) {
+		out = append(out, tok)
+	}
+	return out
+}
+
+// schemeEnd returns the length of "http://" or "https://" at the start of
+// s (any case), or 0.
+func schemeEnd(s string) int {
+	switch {
+	case len(s) >= 7 && strings.EqualFold(s[:7], "http://"):
+		return 7
+	case len(s) >= 8 && strings.EqualFold(s[:8], "https://"):
+		return 8
+	}
+	return 0
+}
+
+// isBareLinkHost accepts www.* hosts and LDH hosts with at least two
+// labels whose top-level domain is in the ICANN part of the public suffix
+// list, so "e.g." or "file.txt" are not links but "evil.com" is.
+func isBareLinkHost(h string) bool {
+	if len(h) < 4 || h[0] == '.' || h[len(h)-1] == '.' || !strings.Contains(h, ".") {
+		return false
+	}
+	lower := strings.ToLower(h)
+	if checkLDH(lower) != nil {
+		return false
+	}
+	if strings.HasPrefix(lower, "www.") && strings.Count(lower, ".") >= 2 {
+		return true
+	}
+	tld := lower[strings.LastIndexByte(lower, '.')+1:]
+	if strings.Trim(tld, "0123456789") == "" {
+		return false
+	}
+	ps, icann := publicsuffix.PublicSuffix(lower)
+	return icann && ps != lower && strings.HasSuffix(ps, tld)
+}
+
+func trimLinkEnd(s string) string {
+	for len(s) > 0 {
+		switch s[len(s)-1] {
+		case '.', ',', ';', ':', '!', '?', '\'', '"', '>', '<':
+			s = s[:len(s)-1]
+		case ')', ']', '}':
+			open := map[byte]byte{')': '(', ']': '[', '}': '{'}[s[len(s)-1]]
+			if strings.Count(s, string(open)) >= strings.Count(s, string(s[len(s)-1])) {
+				return s
+			}
+			s = s[:len(s)-1]
+		default:
+			return s
+		}
+	}
+	return s
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+func isLinkSep(c byte) bool { return isSpaceByte(c) }
+
+// indexFold is strings.Index ignoring ASCII case of sub (lower-case).
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
