@@ -29,6 +29,7 @@ func mixedModules() []module.Module {
 		NewSafariHistory(),
 		NewTCC(),
 		NewSMS(),
+		NewSMSAttachments(),
 		NewWebkitResourceLoadStatistics(),
 		NewWebkitSessionResourceLog(),
 		NewWhatsapp(),
