@@ -40,6 +40,8 @@ Finding no known indicators does not prove a phone is clean.`,
 	root.SetErr(app.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
+		newIOSCmd(app),
+		newCheckIOCsCmd(app),
 		newIOCsCmd(app),
 	)
 	return root

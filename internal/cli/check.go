@@ -1,0 +1,298 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
+	"github.com/spyglass-forensics/spyglass/internal/logging"
+	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/output"
+	"github.com/spyglass-forensics/spyglass/internal/report"
+)
+
+// checkFlags are the options every check-* command shares, named as MVT's.
+type checkFlags struct {
+	iocs       iocFlags
+	output     string
+	module     string
+	list       bool
+	hashes     bool
+	fast       bool
+	expandURLs bool
+	quiet      bool
+	verbose    bool
+	redact     bool
+}
+
+func (f *checkFlags) register(cmd *cobra.Command, withFast bool) {
+	fl := cmd.Flags()
+	f.iocs.register(fl)
+	fl.StringVarP(&f.output, "output", "o", "", "folder for the results (created if missing)")
+	fl.StringVarP(&f.module, "module", "m", "", "run only this module (slug such as sms, or MVT class name such as SMS)")
+	fl.BoolVarP(&f.list, "list-modules", "l", false, "list the modules and exit")
+	fl.BoolVarP(&f.hashes, "hashes", "H", false, "record the SHA-256 of every input file in info.json")
+	fl.BoolVar(&f.expandURLs, "expand-urls", false, "contact URL shorteners to expand short links (network access)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only warnings, errors and the final summary")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print debug messages on the console")
+	fl.BoolVar(&f.redact, "redact", false, "hide message bodies, contact names and phone numbers in report.html (the JSON files keep them)")
+	if withFast {
+		fl.BoolVarP(&f.fast, "fast", "f", false, "skip slow optional checks")
+	}
+}
+
+// checkSpec describes one check command's evidence to the shared flow.
+type checkSpec struct {
+	command string // "ios check-backup"
+	target  string
+	// modules lists what the command can run, for -l and -m.
+	modules []module.Module
+	// jobs builds the jobs once indicators and options are known; it also
+	// returns a cleanup for anything it opened.
+	jobs func(in *module.Input) ([]module.Job, func(), error)
+	// localTime marks Android commands (device local timestamps).
+	localTime bool
+	// alwaysHash hashes the input even without -H (MVT does for Android
+	// bugreports and backups).
+	alwaysHash bool
+	// evidenceType is shown in the summary: "ios_backup", "androidqf", ...
+	evidenceType string
+	platform     string // "ios" or "android"
+	// describe, if set, tells the device details once the jobs are built.
+	describe func() report.Evidence
+}
+
+// runCheck is the flow every check-* command shares: indicators, output
+// folder, logs, modules, result files and the console summary.
+func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) error {
+	if f.list {
+		return listModules(app.Stdout, spec.modules)
+	}
+	if _, err := os.Stat(spec.target); err != nil {
+		return fmt.Errorf("cannot read %s: %w", spec.target, err)
+	}
+	if f.module != "" && findModule(spec.modules, f.module) == nil {
+		return usageError{fmt.Errorf("unknown module %q; spyglass %s -l lists them", f.module, spec.command)}
+	}
+	outDir, cleanupOut, err := prepareOutput(f.output, spec.target)
+	if err != nil {
+		return err
+	}
+	defer cleanupOut()
+
+	logFile, err := os.OpenFile(filepath.Join(outDir, "command.log"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("creating command.log: %w", err)
+	}
+	defer logFile.Close()
+	consoleLevel := slog.LevelInfo
+	if f.quiet {
+		consoleLevel = slog.LevelWarn
+	} else if f.verbose {
+		consoleLevel = slog.LevelDebug
+	}
+	log := slog.New(logging.Fanout{
+		logging.NewConsoleHandler(app.Stderr, consoleLevel),
+		logging.NewFileHandler(logFile, slog.LevelDebug),
+	})
+	start := time.Now()
+	log.Info("checking "+spec.target, "command", spec.command)
+
+	idx, rep, err := f.iocs.load(app)
+	if err != nil {
+		return err
+	}
+	logIOCs(log, idx, rep)
+
+	in := &module.Input{IOCs: idx, Log: log, Options: module.Options{Fast: f.fast, ExpandURLs: f.expandURLs}}
+	jobs, closeJobs, err := spec.jobs(in)
+	if err != nil {
+		return err
+	}
+	if closeJobs != nil {
+		defer closeJobs()
+	}
+	if f.module != "" {
+		jobs = filterJobs(jobs, findModule(spec.modules, f.module).Name())
+	}
+
+	jsonl, err := newJSONLFile(filepath.Join(outDir, "timeline.jsonl"))
+	if err != nil {
+		return err
+	}
+	w, err := output.New(outDir, output.Options{LocalTime: spec.localTime, OnSortedEvent: jsonl.w.Write})
+	if err != nil {
+		return err
+	}
+	statuses := module.Run(ctx, jobs, w, 0, log)
+	if err := errors.Join(w.Finish(), jsonl.close()); err != nil {
+		return fmt.Errorf("writing results to %s: %w", outDir, err)
+	}
+
+	info := output.NewInfo(app.Version, spec.target, spec.command)
+	for _, fi := range idx.Files() {
+		info.IOCFiles = append(info.IOCFiles, fi.Path)
+		info.IOCSHA256 = append(info.IOCSHA256, output.FileHash{FilePath: fi.Path, SHA256: fi.SHA256})
+	}
+	if spec.localTime {
+		info.Timezone = "device local time"
+	}
+	if f.hashes || spec.alwaysHash {
+		if info.Hashes, err = output.HashTree(spec.target); err != nil {
+			log.Warn("could not hash the input", "error", err)
+		}
+	}
+	ref, err := output.WriteInfo(outDir, info)
+	if err != nil {
+		return err
+	}
+	log.Info(fmt.Sprintf("reference hash of the info.json file: %q", ref))
+	alerts := w.Alerts()
+	sum := buildSummary(app, spec, statuses, alerts, idx, info, start)
+	if err := report.WriteSummary(outDir, sum); err != nil {
+		return err
+	}
+	if err := writeHTMLReport(outDir, f.redact); err != nil {
+		log.Warn("could not write report.html", "error", err)
+	}
+	printSummary(app.Stdout, statuses, alerts, f.output, time.Since(start))
+	return nil
+}
+
+// prepareOutput creates the results folder, refusing one inside the evidence
+// (writing there would modify the evidence). Without -o the results go to a
+// private temporary folder removed at the end.
+func prepareOutput(dir, target string) (string, func(), error) {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "spyglass-results-")
+		if err != nil {
+			return "", nil, err
+		}
+		return d, func() { os.RemoveAll(d) }, nil
+	}
+	absOut, err1 := filepath.Abs(dir)
+	absTarget, err2 := filepath.Abs(target)
+	if err1 == nil && err2 == nil && isWithin(absOut, absTarget) {
+		return "", nil, usageError{fmt.Errorf("the output folder %s is inside the evidence %s; choose a folder outside it so the evidence stays unmodified", dir, target)}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, fmt.Errorf("creating the output folder %s: %w", dir, err)
+	}
+	return dir, func() {}, nil
+}
+
+// isWithin reports whether p is root or inside it.
+func isWithin(p, root string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && (rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))))
+}
+
+func logIOCs(log *slog.Logger, idx *ioc.Index, rep *ioc.LoadReport) {
+	log.Info(fmt.Sprintf("loaded %d unique indicators from %d files", idx.Len(), len(idx.Files())))
+	if idx.Len() == 0 {
+		log.Warn("no indicators loaded: only heuristics will run")
+	}
+	_ = rep
+}
+
+func listModules(w io.Writer, mods []module.Module) error {
+	for _, m := range mods {
+		line := m.Name()
+		if d, ok := m.(module.Describer); ok {
+			line = fmt.Sprintf("%-32s %s", m.Name(), d.Describe())
+		}
+		fmt.Fprintln(w, line)
+	}
+	return nil
+}
+
+// findModule accepts a slug ("safari_history") or MVT's class name
+// ("SafariHistory").
+func findModule(mods []module.Module, name string) module.Module {
+	want := strings.ToLower(name)
+	snake := snakeCase(name)
+	for _, m := range mods {
+		if m.Name() == want || m.Name() == snake {
+			return m
+		}
+	}
+	return nil
+}
+
+func filterJobs(jobs []module.Job, slug string) []module.Job {
+	var out []module.Job
+	for _, j := range jobs {
+		if j.Module.Name() == slug {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// snakeCase turns MVT's class names into slugs: SMSAttachments →
+// sms_attachments, OSAnalyticsADDaily → os_analytics_ad_daily.
+func snakeCase(s string) string {
+	var b strings.Builder
+	r := []rune(s)
+	isUpper := func(c rune) bool { return c >= 'A' && c <= 'Z' }
+	isLowerOrDigit := func(c rune) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+	for i, c := range r {
+		if i > 0 && isUpper(c) && (isLowerOrDigit(r[i-1]) || (isUpper(r[i-1]) && i+1 < len(r) && isLowerOrDigit(r[i+1]))) {
+			b.WriteByte('_')
+		}
+		b.WriteString(strings.ToLower(string(c)))
+	}
+	return b.String()
+}
+
+// printSummary ends every check with alerts per level and what they mean.
+func printSummary(w io.Writer, statuses []module.Status, alerts []alert.Alert, outDir string, took time.Duration) {
+	counts := map[alert.Level]int{}
+	for _, a := range alerts {
+		counts[a.Level]++
+	}
+	var ran, empty, failed []string
+	for _, s := range statuses {
+		switch s.Outcome {
+		case module.OutcomeOK:
+			ran = append(ran, s.Name)
+		case module.OutcomeNoData:
+			empty = append(empty, s.Name)
+		default:
+			failed = append(failed, s.Name+" ("+s.Reason+")")
+		}
+	}
+	fmt.Fprintf(w, "\nModules: %d ran, %d had no data, %d failed (%s).\n", len(ran), len(empty), len(failed), took.Round(time.Millisecond))
+	for _, f := range failed {
+		fmt.Fprintf(w, "  failed: %s\n", f)
+	}
+	var parts []string
+	for i := len(alert.Levels) - 1; i >= 0; i-- {
+		l := alert.Levels[i]
+		parts = append(parts, fmt.Sprintf("%d %s", counts[l], l))
+	}
+	fmt.Fprintf(w, "Alerts: %s.\n", strings.Join(parts, ", "))
+	switch {
+	case counts[alert.Critical]+counts[alert.High] > 0:
+		fmt.Fprintln(w, "WARNING: severe alerts were found. Only expert review can confirm a compromise:")
+		fmt.Fprintln(w, "keep the phone as it is and contact a digital-security helpline (Access Now's")
+		fmt.Fprintln(w, "Digital Security Helpline, or Amnesty International's Security Lab).")
+	default:
+		fmt.Fprintln(w, "NOTE: no severe alert does not mean the phone is clean: spyware can leave no")
+		fmt.Fprintln(w, "trace in this evidence, and indicators only cover known attacks. If you have")
+		fmt.Fprintln(w, "reasons to worry, ask a digital-security helpline for help.")
+	}
+	if outDir != "" {
+		fmt.Fprintf(w, "Results: %s\n", outDir)
+	}
+}

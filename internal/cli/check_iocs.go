@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spyglass-forensics/spyglass/internal/module"
+)
+
+func newCheckIOCsCmd(app *App) *cobra.Command {
+	var f checkFlags
+	cmd := &cobra.Command{
+		Use:   "check-iocs [flags] RESULTS_DIR",
+		Short: "Check the records of an earlier run (spyglass's or MVT's) against the current indicators",
+		Long: `Re-check the <module>.json files of a results folder, written by spyglass or by MVT,
+against the indicators loaded now. New alerts are written to the folder given by -o,
+never into the folder being read.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := args[0]
+			if f.output == "" {
+				return usageError{errors.New("check-iocs needs -o/--output: the results are written to a new folder, never into the one being read")}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "info.json")); err != nil {
+				if ents, _ := filepath.Glob(filepath.Join(dir, "*.json")); len(ents) == 0 {
+					return fmt.Errorf("%s is not a results folder (no info.json and no module files)", dir)
+				}
+			}
+			mods := recheckableModules()
+			return runCheck(cmd.Context(), app, &f, checkSpec{
+				command: "check-iocs",
+				target:  dir,
+				modules: mods,
+				jobs: func(in *module.Input) ([]module.Job, func(), error) {
+					in.FS = os.DirFS(dir)
+					var jobs []module.Job
+					for _, m := range mods {
+						if _, err := fs.Stat(in.FS, m.Name()+".json"); err == nil {
+							jobs = append(jobs, module.Job{Module: recheck{m}, Input: in})
+						}
+					}
+					if len(jobs) == 0 {
+						return nil, nil, fmt.Errorf("%s holds no module results spyglass can re-check", dir)
+					}
+					return jobs, nil, nil
+				},
+			})
+		},
+	}
+	f.register(cmd, false)
+	return cmd
+}
+
+// recheckableModules lists every module, of every platform, that can check
+// its records again without the evidence.
+func recheckableModules() []module.Module {
+	var out []module.Module
+	for _, m := range allModules() {
+		if _, ok := m.(module.Rechecker); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// recheck runs a module's Recheck over each record of its <slug>.json.
+type recheck struct{ m module.Module }
+
+func (r recheck) Name() string { return r.m.Name() }
+
+func (r recheck) Run(ctx context.Context, in *module.Input, out module.Emitter) error {
+	f, err := in.FS.Open(r.m.Name() + ".json")
+	if err != nil {
+		return module.NoData("%s.json not found", r.m.Name())
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("%s.json: %w", r.m.Name(), err)
+	}
+	rc := r.m.(module.Rechecker)
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return fmt.Errorf("%s.json is not a list of records", r.m.Name())
+	}
+	for dec.More() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return fmt.Errorf("%s.json: %w", r.m.Name(), err)
+		}
+		out.Record(raw)
+		if err := rc.Recheck(ctx, in.IOCs, raw, out); err != nil {
+			return fmt.Errorf("%s.json: %w", r.m.Name(), err)
+		}
+	}
+	return nil
+}

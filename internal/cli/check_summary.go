@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"time"
+
+	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
+	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/output"
+	"github.com/spyglass-forensics/spyglass/internal/report"
+)
+
+// buildSummary gathers summary.json from what the run did.
+func buildSummary(app *App, spec checkSpec, statuses []module.Status, alerts []alert.Alert, idx *ioc.Index, info *output.Info, start time.Time) *report.Summary {
+	s := &report.Summary{
+		Tool:        "spyglass",
+		ToolVersion: app.Version,
+		Command:     spec.command,
+		Platform:    spec.platform,
+		Started:     start.UTC(),
+		Finished:    time.Now().UTC(),
+	}
+	s.CountAlerts(alerts)
+	for _, st := range statuses {
+		s.Modules = append(s.Modules, report.ModuleStatus{Name: st.Name, Group: st.Group, Status: string(st.Outcome),
+			Reason: st.Reason, Records: st.Records, Alerts: st.Alerts, Duration: st.Duration})
+	}
+	if spec.describe != nil {
+		s.Evidence = spec.describe()
+	}
+	s.Evidence.Path = info.TargetPath
+	if s.Evidence.Type == "" {
+		s.Evidence.Type = spec.evidenceType
+	}
+	for _, h := range info.Hashes {
+		s.Evidence.Hashes = append(s.Evidence.Hashes, report.FileHash{Path: h.FilePath, SHA256: h.SHA256})
+	}
+	for _, f := range idx.Files() {
+		s.Feeds = append(s.Feeds, report.Feed{Path: f.Path, SHA256: f.SHA256, Date: f.FeedDate, Indicators: f.Indicators, Collections: f.Collections})
+	}
+	return s
+}
+
+// jsonlFile is timeline.jsonl, written while timeline.csv is.
+type jsonlFile struct {
+	f *os.File
+	b *bufio.Writer
+	w *report.JSONLWriter
+}
+
+func newJSONLFile(path string) (*jsonlFile, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	b := bufio.NewWriterSize(f, 1<<20)
+	return &jsonlFile{f: f, b: b, w: report.NewJSONLWriter(b)}, nil
+}
+
+func (j *jsonlFile) close() error {
+	return errors.Join(j.w.Flush(), j.b.Flush(), j.f.Close())
+}
