@@ -3,6 +3,7 @@ package ios
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -111,3 +112,12 @@ func sqliteBytes(t *testing.T, stmts ...string) []byte {
 type backupView struct{ source.IOS }
 
 func (backupView) IsBackup() bool { return true }
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
