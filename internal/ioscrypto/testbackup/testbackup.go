@@ -51,21 +51,10 @@ type Result struct {
 // copied. scratch is a folder for the intermediate database.
 func Build(src, dst, scratch string, o Options) (*Result, error) {
 	rng := rand.New(rand.NewChaCha8(seed(o.Seed)))
-	kb, kbBytes := newKeybag(rng, o)
-	key, err := ioscrypto.DeriveKey(o.Password, kb)
+	kbBytes, key, classKeys, err := makeKeybag(rng, o)
 	if err != nil {
 		return nil, err
 	}
-	classKeys := map[uint32][]byte{}
-	for i := range kb.Classes {
-		c := &kb.Classes[i]
-		ck := random(rng, 32)
-		classKeys[c.Class] = ck
-		if c.WrappedKey, err = ioscrypto.WrapKey(key[:], ck); err != nil {
-			return nil, err
-		}
-	}
-	kbBytes = encodeKeybag(kb, kbBytes)
 
 	dbPath := filepath.Join(scratch, "Manifest.db")
 	if err := copyFile(filepath.Join(src, "Manifest.db"), dbPath); err != nil {
@@ -190,7 +179,34 @@ func Encrypt(key, plain []byte, pad bool) []byte {
 	return out
 }
 
-func newKeybag(rng *rand.Rand, o Options) (*ioscrypto.Keybag, []byte) {
+// Keybag returns the TLV bytes of a keybag for o and the key its password
+// derives to.
+func Keybag(o Options) ([]byte, ioscrypto.Key, error) {
+	kb, key, _, err := makeKeybag(rand.New(rand.NewChaCha8(seed(o.Seed))), o)
+	return kb, key, err
+}
+
+// makeKeybag makes random class keys, wraps them with the password's key
+// and encodes the keybag.
+func makeKeybag(rng *rand.Rand, o Options) ([]byte, ioscrypto.Key, map[uint32][]byte, error) {
+	kb := newKeybag(rng, o)
+	key, err := ioscrypto.DeriveKey(o.Password, kb)
+	if err != nil {
+		return nil, key, nil, err
+	}
+	classKeys := map[uint32][]byte{}
+	for i := range kb.Classes {
+		c := &kb.Classes[i]
+		ck := random(rng, 32)
+		classKeys[c.Class] = ck
+		if c.WrappedKey, err = ioscrypto.WrapKey(key[:], ck); err != nil {
+			return nil, key, nil, err
+		}
+	}
+	return encodeKeybag(kb, nil), key, classKeys, nil
+}
+
+func newKeybag(rng *rand.Rand, o Options) *ioscrypto.Keybag {
 	kb := &ioscrypto.Keybag{Version: 5, Type: 1, UUID: random(rng, 16), HMCK: random(rng, 40),
 		Salt: random(rng, 20), Iter: o.Iter, DPWT: 1}
 	if o.DPIC != 0 {
@@ -203,7 +219,7 @@ func newKeybag(rng *rand.Rand, o Options) (*ioscrypto.Keybag, []byte) {
 		}
 		kb.Classes = append(kb.Classes, ioscrypto.ClassKey{UUID: random(rng, 16), Class: c, Wrap: wrap})
 	}
-	return kb, nil
+	return kb
 }
 
 // encodeKeybag writes the TLV form: header items, then a block per class.
