@@ -7,6 +7,8 @@ import "github.com/spyglass-forensics/spyglass/internal/module"
 func BackupModules() []module.Module {
 	mods := []module.Module{
 		// group A: backup-only
+		NewBackupInfo(),
+		NewManifest(),
 	}
 	return append(mods, mixedModules()...)
 }
@@ -23,6 +25,8 @@ func FSModules() []module.Module {
 func mixedModules() []module.Module {
 	return []module.Module{
 		// group A
+		NewInteractionC(),
+		// end group A
 		// group B
 		NewDatausage(),
 		NewSafariBrowserState(),
