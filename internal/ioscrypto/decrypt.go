@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -63,12 +64,19 @@ func DecryptBackup(ctx context.Context, src, dest string, cred Credential, opts 
 	if err := checkDest(src, dest); err != nil {
 		return nil, err
 	}
-	srcFS := os.DirFS(src)
+	// Both folders are reached through an os.Root: a symbolic link in a
+	// crafted backup cannot lead reads, or writes, elsewhere.
+	srcRoot, err := os.OpenRoot(src)
+	if err != nil {
+		return nil, err
+	}
+	defer srcRoot.Close()
+	srcFS := srcRoot.FS()
 	u, err := Unlock(srcFS, cred)
 	if err != nil {
 		return nil, err
 	}
-	encDB, err := os.ReadFile(filepath.Join(src, "Manifest.db"))
+	encDB, err := readRegular(srcRoot, "Manifest.db")
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +91,11 @@ func DecryptBackup(ctx context.Context, src, dest string, cred Credential, opts 
 	if err := os.MkdirAll(dest, 0o700); err != nil {
 		return nil, err
 	}
+	destRoot, err := os.OpenRoot(dest)
+	if err != nil {
+		return nil, err
+	}
+	defer destRoot.Close()
 	res := &DecryptResult{}
 	var mu sync.Mutex
 	record := func(enc, dec *FileHash) {
@@ -95,13 +108,13 @@ func DecryptBackup(ctx context.Context, src, dest string, cred Credential, opts 
 			res.Hashes.Decrypted = append(res.Hashes.Decrypted, *dec)
 		}
 	}
-	if err := writeNew(filepath.Join(dest, "Manifest.db"), db); err != nil {
+	if err := writeNew(destRoot, "Manifest.db", db); err != nil {
 		return nil, err
 	}
 	if opts.Hashes {
 		record(&FileHash{filepath.Join(src, "Manifest.db"), sum(encDB)}, &FileHash{filepath.Join(dest, "Manifest.db"), sum(db)})
 	}
-	if err := copyPlists(src, dest, opts.Hashes, record); err != nil {
+	if err := copyPlists(srcRoot, destRoot, src, dest, opts.Hashes, record); err != nil {
 		return nil, err
 	}
 
@@ -114,7 +127,7 @@ func DecryptBackup(ctx context.Context, src, dest string, cred Credential, opts 
 	for range workers {
 		wg.Go(func() {
 			for f := range jobs {
-				enc, dec, err := decryptOne(u, src, dest, f, opts.Hashes)
+				enc, dec, err := decryptOne(u, srcRoot, destRoot, src, dest, f, opts.Hashes)
 				mu.Lock()
 				if err != nil {
 					res.Failed = append(res.Failed, err)
@@ -133,7 +146,7 @@ func DecryptBackup(ctx context.Context, src, dest string, cred Credential, opts 
 		if f.Meta == nil || len(f.Meta.EncryptionKey) == 0 {
 			continue
 		}
-		if _, err := os.Lstat(filepath.Join(src, f.Path())); err != nil {
+		if _, err := srcRoot.Lstat(f.Path()); err != nil {
 			continue // listed in the manifest, absent from the folder
 		}
 		select {
@@ -156,24 +169,27 @@ func DecryptBackup(ctx context.Context, src, dest string, cred Credential, opts 
 }
 
 // decryptOne streams one file from src to dest.
-func decryptOne(u *Unlocked, src, dest string, f *File, hashes bool) (enc, dec *FileHash, err error) {
+func decryptOne(u *Unlocked, srcRoot, destRoot *os.Root, src, dest string, f *File, hashes bool) (enc, dec *FileHash, err error) {
 	name := f.Path()
 	srcPath, destPath := filepath.Join(src, filepath.FromSlash(name)), filepath.Join(dest, filepath.FromSlash(name))
+	fail := func(err error) error {
+		return fmt.Errorf("%s (%s-%s): %w", srcPath, f.Domain, f.RelativePath, err)
+	}
 	key, err := u.FileKey(f.Meta.EncryptionKey)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s (%s-%s): %w", srcPath, f.Domain, f.RelativePath, err)
+		return nil, nil, fail(err)
 	}
-	in, err := openRegular(srcPath)
+	in, err := openRegular(srcRoot, name)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fail(err)
 	}
 	defer in.Close()
-	if err := os.MkdirAll(filepath.Dir(destPath), 0o700); err != nil {
-		return nil, nil, err
+	if err := destRoot.MkdirAll(name[:2], 0o700); err != nil {
+		return nil, nil, fail(err)
 	}
-	out, err := os.OpenFile(destPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	out, err := destRoot.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fail(err)
 	}
 	var r io.Reader = in
 	var w io.Writer = out
@@ -187,8 +203,8 @@ func decryptOne(u *Unlocked, src, dest string, f *File, hashes bool) (enc, dec *
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(destPath)
-		return nil, nil, fmt.Errorf("%s (%s-%s): %w", srcPath, f.Domain, f.RelativePath, err)
+		destRoot.Remove(name)
+		return nil, nil, fail(err)
 	}
 	if hashes {
 		enc = &FileHash{srcPath, hex.EncodeToString(hIn.Sum(nil))}
@@ -197,21 +213,30 @@ func decryptOne(u *Unlocked, src, dest string, f *File, hashes bool) (enc, dec *
 	return enc, dec, nil
 }
 
-// openRegular opens a regular file, refusing symbolic links and devices a
-// crafted backup folder could hold.
-func openRegular(p string) (*os.File, error) {
-	fi, err := os.Lstat(p)
+// openRegular opens a regular file, refusing the symbolic links, devices
+// and pipes a crafted backup folder could hold.
+func openRegular(root *os.Root, name string) (*os.File, error) {
+	fi, err := root.Lstat(name)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", p)
+		return nil, fmt.Errorf("%s: not a regular file", name)
 	}
-	return os.Open(p)
+	return root.Open(name)
 }
 
-func copyPlists(src, dest string, hashes bool, record func(enc, dec *FileHash)) error {
-	entries, err := os.ReadDir(src)
+func readRegular(root *os.Root, name string) ([]byte, error) {
+	f, err := openRegular(root, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxManifestDB))
+}
+
+func copyPlists(srcRoot, destRoot *os.Root, src, dest string, hashes bool, record func(enc, dec *FileHash)) error {
+	entries, err := fs.ReadDir(srcRoot.FS(), ".")
 	if err != nil {
 		return err
 	}
@@ -219,11 +244,11 @@ func copyPlists(src, dest string, hashes bool, record func(enc, dec *FileHash)) 
 		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".plist") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		data, err := readRegular(srcRoot, e.Name())
 		if err != nil {
 			return err
 		}
-		if err := writeNew(filepath.Join(dest, e.Name()), data); err != nil {
+		if err := writeNew(destRoot, e.Name(), data); err != nil {
 			return err
 		}
 		if hashes {
@@ -234,8 +259,8 @@ func copyPlists(src, dest string, hashes bool, record func(enc, dec *FileHash)) 
 	return nil
 }
 
-func writeNew(p string, data []byte) error {
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+func writeNew(root *os.Root, name string, data []byte) error {
+	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}

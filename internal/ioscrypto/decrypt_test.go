@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/spyglass-forensics/spyglass/internal/ioscrypto"
@@ -163,13 +164,22 @@ func TestDecryptBackupDamagedFile(t *testing.T) {
 	if err := os.WriteFile(victim, data[:len(data)-16], 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A file replaced by a symbolic link to something outside is refused.
+	link := filepath.Join(src, "0d", "0d609c54856a9bb2d56729df1d68f2958a88426b")
+	os.Remove(link)
+	if err := os.Symlink("/etc/passwd", link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
 	dest := t.TempDir()
 	res, err := ioscrypto.DecryptBackup(context.Background(), src, dest, ioscrypto.WithKey(built.Key), ioscrypto.DecryptOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Files != 9 || len(res.Failed) != 1 || !errors.Is(res.Failed[0], ioscrypto.ErrBadPadding) {
+	if res.Files != 8 || len(res.Failed) != 2 || !errors.Is(res.Failed[1], ioscrypto.ErrBadPadding) {
 		t.Fatalf("files %d, failed %v", res.Files, res.Failed)
+	}
+	if !strings.Contains(res.Failed[0].Error(), "not a regular file") {
+		t.Errorf("symbolic link: %v", res.Failed[0])
 	}
 	if _, err := os.Stat(filepath.Join(dest, "3d", "3d0d7e5fb2ce288813306e4d4636395e047a3d28")); !os.IsNotExist(err) {
 		t.Errorf("damaged file was written: %v", err)

@@ -57,12 +57,9 @@ func (e *encryptedFS) openDecrypted(name string, row *ioscrypto.File) (fs.File, 
 	}
 	mod := mtime(row.Meta.LastModified)
 	if fi.Size() <= e.b.opts.MemoryLimit {
-		buf, err := io.ReadAll(io.LimitReader(f, e.b.opts.MemoryLimit+1))
-		if err != nil {
+		buf := make([]byte, fi.Size())
+		if _, err := io.ReadFull(f, buf); err != nil {
 			return nil, fail(err)
-		}
-		if int64(len(buf)) > e.b.opts.MemoryLimit {
-			return nil, fail(fmt.Errorf("file grew while being read"))
 		}
 		plain, err := ioscrypto.DecryptFile(key, buf)
 		if err != nil {
