@@ -29,10 +29,12 @@ func decodeBundle(data []byte) ([]stixObject, error) {
 	d.b = bytes.TrimPrefix(d.b, []byte("\xef\xbb\xbf"))
 	// About one object per 350 bytes in the real feeds.
 	objs := make([]stixObject, 0, len(data)/300+1)
+	hasObjects := false
 	top, err := d.object(func(key []byte) (bool, error) {
 		if string(key) != "objects" {
 			return false, nil
 		}
+		hasObjects = true
 		if !d.peek('[') {
 			return false, nil // "objects": null or another type: skip it
 		}
@@ -55,8 +57,12 @@ func decodeBundle(data []byte) ([]stixObject, error) {
 	if d.i != len(d.b) {
 		return nil, d.errf("unexpected data after the JSON value")
 	}
-	if len(objs) == 0 && top.Type != "" && top.Type != "bundle" {
-		objs = append(objs, top)
+	switch {
+	case hasObjects:
+	case top.Type != "" && top.Type != "bundle":
+		objs = append(objs, top) // a lone STIX object
+	default:
+		return nil, errors.New(`not a STIX bundle: no "objects" list`)
 	}
 	return objs, nil
 }

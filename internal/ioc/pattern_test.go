@@ -7,7 +7,9 @@ import (
 )
 
 func TestParsePattern(t *testing.T) {
-	c := func(obj, path, val string) comparison { return comparison{Object: obj, Path: path, Op: "=", Value: val} }
+	c := func(obj, path, val string) comparison {
+		return comparison{Object: obj, Path: path, Op: "=", Value: val}
+	}
 	tests := []struct {
 		in   string
 		want []comparison
