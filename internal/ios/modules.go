@@ -25,6 +25,7 @@ func FSModules() []module.Module {
 func mixedModules() []module.Module {
 	return []module.Module{
 		// group A
+		NewCalls(),
 		NewInteractionC(),
 		// end group A
 		// group B

@@ -14,7 +14,7 @@ const fixtureBackup = "../ios/testdata/ios_backup"
 func TestIOSBackupFind(t *testing.T) {
 	b, err := OpenIOSBackup(fixtureBackup)
 	if err != nil {
-		t.Skipf("fixture: %v", err)
+		t.Fatalf("fixture: %v", err)
 	}
 	defer b.Close()
 	tests := []struct {
