@@ -1,6 +1,7 @@
 package ioc
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -72,10 +73,7 @@ func TestParsePattern(t *testing.T) {
 }
 
 func TestParsePatternDeepNesting(t *testing.T) {
-	deep := ""
-	for i := 0; i < 10000; i++ {
-		deep += "("
-	}
+	deep := strings.Repeat("(", 10000)
 	if _, _, err := parsePattern(deep + "[a:b='c']"); err == nil {
 		t.Error("no error for 10000 nested parentheses")
 	}
