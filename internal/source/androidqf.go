@@ -1,7 +1,6 @@
 package source
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -23,8 +22,6 @@ import (
 // Bounds for AndroidQF acquisitions. An acquisition with every APK pulled can
 // be several gigabytes, so nothing here reads a whole acquisition into memory.
 const (
-	// maxZipEntries bounds the central directory of an acquisition zip.
-	maxZipEntries = 1_000_000
 	// maxSmallFile bounds the small metadata files read whole
 	// (acquisition.json, getprop.txt, adb_host_key.pub).
 	maxSmallFile = 16 << 20
@@ -34,10 +31,6 @@ const (
 	// removed on Close.
 	MaxNestedInMemory = 256 << 20
 )
-
-// ErrUnsafeArchive means an archive entry name could escape the archive
-// (absolute, "..", a drive letter, a backslash or a NUL byte).
-var ErrUnsafeArchive = errors.New("unsafe archive entry name")
 
 // markers are files that only an AndroidQF acquisition root holds; one of
 // them is enough to recognise the root.
@@ -56,6 +49,10 @@ type AndroidQF struct {
 	files  []string
 	closer []io.Closer
 	tmpDir string
+	// zip and prefix locate the root inside a zipped acquisition, so nested
+	// zips can be opened in place (ZipFS.OpenZip).
+	zip    *ZipFS
+	prefix string
 }
 
 // OpenAndroidQF opens the acquisition at p. identity is the age identity
@@ -95,7 +92,7 @@ func OpenAndroidQF(p string, identity io.Reader) (*AndroidQF, error) {
 		a.closer = append(a.closer, f)
 		if err := a.openZip(f, fi.Size()); err != nil {
 			a.Close()
-			return nil, fmt.Errorf("%s: %w", p, err)
+			return nil, err
 		}
 	}
 	if err := a.index(); err != nil {
@@ -133,43 +130,18 @@ func (a *AndroidQF) openAge(p string, identity io.Reader) error {
 		return fmt.Errorf("%s: decrypting: %w", p, err)
 	}
 	if err := a.openZip(plain, size); err != nil {
-		return fmt.Errorf("%s (decrypted): %w", p, err)
+		return fmt.Errorf("decrypted %w", err)
 	}
 	return nil
 }
 
 func (a *AndroidQF) openZip(r io.ReaderAt, size int64) error {
-	zr, err := zip.NewReader(r, size)
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return fmt.Errorf("not a valid zip archive: %w", err)
+	z, err := NewZipFS(r, size, a.path, ZipOptions{})
+	if err != nil {
+		return err
 	}
-	if len(zr.File) > maxZipEntries {
-		return fmt.Errorf("zip has %d entries, more than the %d allowed", len(zr.File), maxZipEntries)
-	}
-	for _, f := range zr.File {
-		if err := CheckArchiveName(f.Name); err != nil {
-			return err
-		}
-	}
-	a.fsys = zr
-	return nil
-}
-
-// CheckArchiveName refuses an archive entry name that is absolute, holds a
-// ".." element, a drive letter, a backslash or a NUL byte.
-func CheckArchiveName(name string) error {
-	bad := name == "" || strings.ContainsAny(name, "\\\x00") || strings.HasPrefix(name, "/") ||
-		(len(name) >= 2 && name[1] == ':')
-	if !bad {
-		for _, el := range strings.Split(strings.TrimSuffix(name, "/"), "/") {
-			if el == ".." {
-				bad = true
-			}
-		}
-	}
-	if bad {
-		return fmt.Errorf("%w: %q", ErrUnsafeArchive, name)
-	}
+	a.zip = z
+	a.fsys = z
 	return nil
 }
 
@@ -182,6 +154,7 @@ func (a *AndroidQF) index() error {
 			return err
 		}
 		a.fsys = sub
+		a.prefix = dir + "/"
 	}
 	var files []string
 	err := fs.WalkDir(a.fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -406,6 +379,29 @@ func (a *AndroidQF) OpenNested(name string) (ReaderAtCloser, int64, error) {
 		}
 	}
 	return a.spill(name, f)
+}
+
+// NestedZip opens a zip held in the acquisition (the *bugreport.zip) as a
+// file system, with the same name checks and bounds as the acquisition.
+// Close the returned closer when done.
+func (a *AndroidQF) NestedZip(name string) (*ZipFS, io.Closer, error) {
+	if a.zip != nil {
+		z, err := a.zip.OpenZip(a.prefix + name)
+		if err != nil {
+			return nil, nil, err
+		}
+		return z, z, nil
+	}
+	ra, size, err := a.OpenNested(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	z, err := NewZipFS(ra, size, path.Join(a.path, name), ZipOptions{})
+	if err != nil {
+		ra.Close()
+		return nil, nil, err
+	}
+	return z, ra, nil
 }
 
 // spill copies a large nested file to a private temporary folder.

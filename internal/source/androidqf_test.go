@@ -187,10 +187,10 @@ func TestAndroidQFBadInput(t *testing.T) {
 	tests := []struct {
 		name, path, identity, want string
 	}{
-		{"not a zip", writeTemp(t, "n.zip", []byte("hello")), "", "not a valid zip"},
-		{"dotdot entry", writeTemp(t, "d.zip", zipFolder(t, aqfFolder, "", map[string]string{"../evil.txt": "x"})), "", "unsafe archive entry"},
-		{"absolute entry", writeTemp(t, "e.zip", zipFolder(t, aqfFolder, "", map[string]string{"/etc/x": "x"})), "", "unsafe archive entry"},
-		{"drive letter", writeTemp(t, "f.zip", zipFolder(t, aqfFolder, "", map[string]string{"C:/x": "x"})), "", "unsafe archive entry"},
+		{"not a zip", writeTemp(t, "n.zip", []byte("hello")), "", "not a readable zip"},
+		{"dotdot entry", writeTemp(t, "d.zip", zipFolder(t, aqfFolder, "", map[string]string{"../evil.txt": "x"})), "", "unsafe entry name"},
+		{"absolute entry", writeTemp(t, "e.zip", zipFolder(t, aqfFolder, "", map[string]string{"/etc/x": "x"})), "", "unsafe entry name"},
+		{"drive letter", writeTemp(t, "f.zip", zipFolder(t, aqfFolder, "", map[string]string{"C:/x": "x"})), "", "unsafe entry name"},
 		{"age without identity", agePath, "", "identity file"},
 		{"age with the wrong key", agePath, other.String(), "does not decrypt"},
 		{"age truncated", writeTemp(t, "t.zip.age", enc.Bytes()[:len(enc.Bytes())-100]), id.String(), "decrypting"},
@@ -233,5 +233,47 @@ func TestOpenNestedSpill(t *testing.T) {
 	a.Close()
 	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("temporary folder %s left behind", dir)
+	}
+}
+
+func TestAndroidQFNestedZip(t *testing.T) {
+	var inner bytes.Buffer
+	zw := zip.NewWriter(&inner)
+	w, _ := zw.Create("main_entry.txt")
+	w.Write([]byte("dumpstate.txt"))
+	zw.Close()
+	for _, prefix := range []string{"", "wrapped/"} {
+		outer := zipFolder(t, aqfFolder, prefix, map[string]string{prefix + "bugreport.zip": inner.String()})
+		a, err := OpenAndroidQF(writeTemp(t, "o.zip", outer), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		z, closer, err := a.NestedZip(a.BugreportName())
+		if err != nil {
+			t.Fatalf("prefix %q: %v", prefix, err)
+		}
+		b, err := fs.ReadFile(z, "main_entry.txt")
+		if err != nil || string(b) != "dumpstate.txt" {
+			t.Errorf("prefix %q: %q %v", prefix, b, err)
+		}
+		closer.Close()
+		a.Close()
+	}
+	// From a folder acquisition too.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "getprop.txt"), nil, 0o600)
+	os.WriteFile(filepath.Join(dir, "bugreport.zip"), inner.Bytes(), 0o600)
+	a, err := OpenAndroidQF(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	z, closer, err := a.NestedZip("bugreport.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	if _, err := fs.Stat(z, "main_entry.txt"); err != nil {
+		t.Error(err)
 	}
 }

@@ -5,7 +5,6 @@
 package intrusionlogs
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"crypto/sha256"
@@ -56,17 +55,11 @@ func Open(p string) (*Logs, io.Closer, error) {
 		}
 		return &Logs{FS: root.FS(), Name: p}, root, nil
 	}
-	zr, err := zip.OpenReader(p)
+	z, err := source.OpenZip(p, source.ZipOptions{MaxDepth: maxDepth + 1, MaxNestedInMemory: maxNestedZip})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s is neither a folder nor a valid zip: %w", p, err)
+		return nil, nil, err
 	}
-	for _, f := range zr.File {
-		if err := source.CheckArchiveName(f.Name); err != nil {
-			zr.Close()
-			return nil, nil, fmt.Errorf("%s: %w", p, err)
-		}
-	}
-	return &Logs{FS: zr, Name: p}, zr, nil
+	return &Logs{FS: z, Name: p}, z, nil
 }
 
 // eachEvent calls fn with the body of every event of type typ, each distinct
@@ -176,6 +169,9 @@ func walk(fsys fs.FS, label string, depth int, fn func(name string, r io.Reader)
 }
 
 func openNested(fsys fs.FS, p string) (fs.FS, error) {
+	if z, ok := fsys.(*source.ZipFS); ok {
+		return z.OpenZip(p)
+	}
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, err
@@ -188,16 +184,7 @@ func openNested(fsys fs.FS, p string) (fs.FS, error) {
 	if len(b) > maxNestedZip {
 		return nil, fmt.Errorf("nested zip larger than %d bytes", maxNestedZip)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return nil, fmt.Errorf("not a valid zip: %w", err)
-	}
-	for _, zf := range zr.File {
-		if err := source.CheckArchiveName(zf.Name); err != nil {
-			return nil, err
-		}
-	}
-	return zr, nil
+	return source.NewZipFS(bytes.NewReader(b), int64(len(b)), p, source.ZipOptions{MaxDepth: maxDepth + 1, MaxNestedInMemory: maxNestedZip})
 }
 
 // scanLines parses each non-empty line of r as a JSON object.
