@@ -277,3 +277,8 @@ func TestAndroidQFNestedZip(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// AndroidQF serves the dumpsys-section modules (dumpsys.Provider).
+var _ interface {
+	OpenDumpsys() (io.ReadCloser, string, error)
+} = (*AndroidQF)(nil)

@@ -40,17 +40,17 @@ func TestNewReaderFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			br := bufio.NewReader(f)
-			tr, h, err := NewReader(br, []byte(tt.password))
+			_, h, err := NewReader(bufio.NewReader(f), []byte(tt.password))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if h.Version != tt.version || h.Compressed != tt.compressed || h.Encrypted() != tt.encrypted {
 				t.Errorf("header = %+v", h)
 			}
-			_ = tr
 			// Hash the whole plaintext tar stream, as MVT does.
-			f.Seek(0, io.SeekStart)
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				t.Fatal(err)
+			}
 			sum := sha256.New()
 			plain, err := plaintext(f, []byte(tt.password))
 			if err != nil {
