@@ -1,6 +1,7 @@
 package ioc
 
 import (
+	"bytes"
 	"net/netip"
 	"strings"
 
@@ -67,7 +68,7 @@ func (x *Index) checkHost(host string) *Match {
 // checkDomainKey walks h and its parent domains. h is lower-case ASCII.
 func (x *Index) checkDomainKey(h string) *Match {
 	set := x.sets[Domains]
-	if len(set) == 0 {
+	if len(set) == 0 || !x.mayHaveDomain(h) {
 		return nil
 	}
 	if es, ok := set[h]; ok {
@@ -91,7 +92,7 @@ func (x *Index) checkDomainKey(h string) *Match {
 // string(b) conversions in map indexes do not allocate.
 func (x *Index) checkDomainBytes(h []byte) *Match {
 	set := x.sets[Domains]
-	if len(set) == 0 {
+	if len(set) == 0 || !x.mayHaveDomainBytes(h) {
 		return nil
 	}
 	if es, ok := set[string(h)]; ok {
@@ -197,4 +198,34 @@ func splitHostPort(s string) (string, bool) {
 		}
 	}
 	return s[:i], true
+}
+
+// mayHaveDomain is the tails pre-check of checkDomainKey.
+func (x *Index) mayHaveDomain(h string) bool {
+	if _, ok := x.tails[lastLabels(h)]; ok {
+		return true
+	}
+	if len(x.singles) == 0 {
+		return false
+	}
+	_, ok := x.singles[h[strings.LastIndexByte(h, '.')+1:]]
+	return ok
+}
+
+func (x *Index) mayHaveDomainBytes(h []byte) bool {
+	i := bytes.LastIndexByte(h, '.')
+	t := h
+	if i >= 0 {
+		if j := bytes.LastIndexByte(h[:i], '.'); j >= 0 {
+			t = h[j+1:]
+		}
+	}
+	if _, ok := x.tails[string(t)]; ok {
+		return true
+	}
+	if len(x.singles) == 0 {
+		return false
+	}
+	_, ok := x.singles[string(h[i+1:])]
+	return ok
 }

@@ -19,8 +19,14 @@ type Index struct {
 	// urlHosts holds the hosts of URL indicators, so that CheckURL builds a
 	// normalised URL only when an exact URL match is possible.
 	urlHosts map[string]struct{}
-	ips      map[netip.Addr][]Entry
-	nets     []netEntry
+	// tails holds the last two labels of every domain indicator (the
+	// label itself for one-label indicators, which singles also lists):
+	// a host whose last two labels are not here cannot match, which
+	// settles most lookups with one map access.
+	tails   map[string]struct{}
+	singles map[string]struct{}
+	ips     map[netip.Addr][]Entry
+	nets    []netEntry
 	// processPrefixes maps the first 15 bytes of process indicators longer
 	// than 15 to their keys, for names truncated by the kernel.
 	processPrefixes map[string][]string
@@ -48,6 +54,8 @@ func NewIndex() *Index {
 		sets:            map[Type]map[string][]Entry{},
 		exactOnly:       map[string]bool{},
 		urlHosts:        map[string]struct{}{},
+		tails:           map[string]struct{}{},
+		singles:         map[string]struct{}{},
 		ips:             map[netip.Addr][]Entry{},
 		processPrefixes: map[string][]string{},
 		seenFiles:       map[string]bool{},
@@ -160,6 +168,10 @@ func (x *Index) add(e Entry, key string) bool {
 		if ps, _ := publicsuffix.PublicSuffix(key); ps == key {
 			x.exactOnly[key] = true
 		}
+		x.tails[lastLabels(key)] = struct{}{}
+		if strings.IndexByte(key, '.') < 0 {
+			x.singles[key] = struct{}{}
+		}
 	case URLs:
 		if h := urlKeyHost(key); h != "" {
 			x.urlHosts[h] = struct{}{}
@@ -231,4 +243,17 @@ func matchOf(es []Entry, how string) *Match {
 
 func (x *Index) lookup(t Type, key, how string) *Match {
 	return matchOf(x.sets[t][key], how)
+}
+
+// lastLabels returns the last two labels of h ("example.org" for
+// "a.b.example.org"; h itself when it has fewer).
+func lastLabels(h string) string {
+	i := strings.LastIndexByte(h, '.')
+	if i < 0 {
+		return h
+	}
+	if j := strings.LastIndexByte(h[:i], '.'); j >= 0 {
+		return h[j+1:]
+	}
+	return h
 }

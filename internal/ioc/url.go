@@ -13,9 +13,11 @@ func (x *Index) CheckURL(raw string) *Match {
 	if x == nil {
 		return nil
 	}
-	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil
+	}
+	if isSpaceByte(raw[0]) || isSpaceByte(raw[len(raw)-1]) {
+		raw = strings.TrimSpace(raw)
 	}
 	scheme, authority, rest := splitURL(raw)
 	host, port := hostOfAuthority(authority)
@@ -44,6 +46,9 @@ func (x *Index) CheckURLs(urls []string) *Match {
 // host of one of them (a cheap pre-check that keeps the common case free of
 // allocation).
 func (x *Index) checkExactURL(scheme, host, port, rest string) *Match {
+	if !x.maybeURLHost(host) {
+		return nil
+	}
 	h, err := normaliseHost(unescapeHost(host))
 	if err != nil {
 		return nil
@@ -143,4 +148,29 @@ func urlKeyHost(key string) string {
 	_, authority, _ := splitURL(key)
 	h, _ := hostOfAuthority(authority)
 	return h
+}
+
+// maybeURLHost is a cheap test that host (not yet normalised) may be the
+// host of a URL indicator: lower-cased in a stack buffer, without
+// allocating. Hosts that need IDNA or unescaping answer true.
+func (x *Index) maybeURLHost(host string) bool {
+	host = strings.TrimSuffix(host, ".")
+	if len(host) > maxHostLen || !isASCII(host) || strings.IndexByte(host, '%') >= 0 {
+		return true
+	}
+	if !hasUpper(host) {
+		_, ok := x.urlHosts[host]
+		return ok
+	}
+	var buf [maxHostLen]byte
+	b := buf[:len(host)]
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	_, ok := x.urlHosts[string(b)]
+	return ok
 }

@@ -1,0 +1,169 @@
+package ioc
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzParsePattern(f *testing.F) {
+	for _, s := range []string{
+		"[domain-name:value='example.org']", "[url:value = 'http://x/?a=b=c']", "[file:hashes.'SHA-256'='aa']",
+		`[file:name='it\'s']`, "[a:b='1' OR c:d='2'] OR ([e:f='3'] AND [g:h='4']) WITHIN 5 SECONDS",
+		"[a:b IN ('x','y')]", "[a:b NOT LIKE 'x']", "[ipv4-addr:value ISSUBSET '10.0.0.0/8']", "((([a:b='c'])))",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cmps, _, err := parsePattern(s)
+		if c, ok := simplePattern(s); ok {
+			// The fast path must agree with the full parser.
+			p := &patternParser{s: s}
+			n, err := p.observationOr(0)
+			if err != nil {
+				t.Fatalf("fast path accepted %q, parser says %v", s, err)
+			}
+			var full []comparison
+			var why []string
+			flatten(n, &full, &why)
+			if len(full) != 1 || full[0] != c || len(why) != 0 {
+				t.Fatalf("%q: fast %+v, full %+v %v", s, c, full, why)
+			}
+		}
+		if err != nil && len(cmps) > 0 {
+			t.Fatalf("comparisons with an error")
+		}
+	})
+}
+
+func FuzzDecodeBundle(f *testing.F) {
+	for _, name := range []string{"testdata/test_indicators.stix2", "testdata/638cd3ee5e5f019f84f9e0ea.json"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"objects":[{"type":"indicator","id":"\ud83d\ude00","pattern":"[a:b='\u0041']","object_refs":["x",1,null]}],"x":[{"a":[1,2,{"b":"]"}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		objs, err := decodeBundle(data)
+		// Anything encoding/json accepts as a bundle of objects we must
+		// read too, with the same number of objects and, for valid
+		// UTF-8, the same patterns.
+		var std struct {
+			Objects []map[string]any `json:"objects"`
+		}
+		if json.Unmarshal(data, &std) != nil || std.Objects == nil || !strings.Contains(string(data), `"objects"`) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("encoding/json reads it, we fail: %v", err)
+		}
+		if len(objs) != len(std.Objects) {
+			t.Fatalf("%d objects, encoding/json %d", len(objs), len(std.Objects))
+		}
+		if !utf8.Valid(data) {
+			return
+		}
+		for i, o := range std.Objects {
+			if p, ok := o["pattern"].(string); ok && objs[i].Pattern != p {
+				if _, dup := caseFoldDup(o, "pattern"); !dup {
+					t.Fatalf("object %d pattern %q, encoding/json %q", i, objs[i].Pattern, p)
+				}
+			}
+		}
+	})
+}
+
+// caseFoldDup reports keys that encoding/json matches case-insensitively
+// (it does, we do not), which makes a comparison meaningless.
+func caseFoldDup(m map[string]any, key string) (string, bool) {
+	for k := range m {
+		if k != key && strings.EqualFold(k, key) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// FuzzLoad feeds arbitrary bytes to every loader and checks that what was
+// indexed can be found again by the matching Check method.
+func FuzzLoad(f *testing.F) {
+	data, _ := os.ReadFile("testdata/test_indicators.stix2")
+	f.Add(byte(0), data)
+	f.Add(byte(1), []byte("SHA256,Package Name,Certificate,Version,App\n"+strings.Repeat("a", 64)+",x,"+strings.Repeat("B", 40)+",1,Spy\n"))
+	f.Add(byte(2), []byte("- name: X\n  names: [Y]\n  packages: [com.x]\n  c2:\n    ips: [1.2.3.4]\n    domain: x.example\n"))
+	f.Add(byte(3), []byte("evil.example\n# c\nxn--bcher-kva.example\n"))
+	f.Fuzz(func(t *testing.T, kind byte, data []byte) {
+		x := NewIndex()
+		switch kind % 4 {
+		case 0:
+			x.loadSTIX("f.stix2", data, "")
+		case 1:
+			x.loadSamplesCSV("samples.csv", data, "", nil)
+		case 2:
+			x.loadEchapYAML("ioc.yaml", data, "")
+		case 3:
+			x.loadTextList("d/domains.txt", data, "", Domains, "C")
+		}
+		checks := map[Type]func(string) *Match{
+			Domains: x.CheckDomain, IPs: x.CheckDomain, URLs: x.CheckURL, FilesSHA256: x.CheckHash,
+			FilesSHA1: x.CheckHash, FilesMD5: x.CheckHash, AppCertHashes: x.CheckCertHash, AppIDs: x.CheckAppID,
+			FilePaths: x.CheckFilePath, FileNames: x.CheckFileName, AndroidPropertyNames: x.CheckAndroidProperty,
+		}
+		for typ, check := range checks {
+			for _, e := range x.Entries(typ) {
+				if typ == IPs && strings.Contains(e.Value, "/") {
+					continue
+				}
+				if check(e.Value) == nil {
+					t.Fatalf("%s %q indexed but not found", typ, e.Value)
+				}
+			}
+		}
+	})
+}
+
+// FuzzHost checks that host normalisation agrees between indicators and
+// lookups: a domain indicator is found by itself, as a URL host, and from
+// its subdomains.
+func FuzzHost(f *testing.F) {
+	for _, s := range []string{"example.org", "EXAMPLE.org.", "telegrɑm.com", "xn--telegrm-qbd.com", "a_b.example", "198.51.100.1", "[2001:db8::1]", "ｅｘａｍｐｌｅ.org"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		x := NewIndex()
+		fl, _ := x.newFileLoad("f", []byte(s), "", "stix2")
+		fl.addValue(Domains, s, "", "", []string{"C"})
+		x.CheckURL(s)
+		x.CheckEmail(s)
+		x.CheckFilePath(s)
+		x.CheckProcess(s)
+		ExtractURLs(s)
+		es := x.Entries(Domains)
+		if len(es) == 0 {
+			return
+		}
+		v := es[0].Value
+		for _, q := range []string{s, v, "http://" + v + "/p", "https://user@" + v + ":8080/?q", "www." + v, "a.b." + v} {
+			if x.CheckURL(q) == nil {
+				t.Fatalf("indicator %q (from %q) not found in %q", v, s, q)
+			}
+		}
+	})
+}
+
+func FuzzExtractURLs(f *testing.F) {
+	for _, s := range []string{"see https://a.example/x.", "www.example.org and evil.com/x?y", "http://a.comhttp://b.com", "(https://x.com/a_(b))"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, u := range ExtractURLs(s) {
+			if u == "" || !strings.Contains(s, u) {
+				t.Fatalf("%q extracted from %q", u, s)
+			}
+		}
+	})
+}
