@@ -172,7 +172,12 @@ func (b *IOSBackup) Find(q IOSQuery) ([]IOSFile, error) {
 			add(b.files[i])
 			continue
 		}
-		domain, rel, ok := strings.Cut(dp, "-")
+		// The file ID hashes "domain-relativePath" as one string, so it
+		// does not matter that domains may contain '-' themselves
+		// ("AppDomainGroup-group.net.whatsapp.WhatsApp.shared"); the labels
+		// are split at the last '-' before the first '/', which is right
+		// for every domain Apple uses.
+		domain, rel, ok := splitDomainPath(dp)
 		if !ok {
 			continue
 		}
@@ -188,6 +193,20 @@ func (b *IOSBackup) Find(q IOSQuery) ([]IOSFile, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// splitDomainPath splits "AppDomain-com.apple.mobilesafari-Library/x" into
+// its domain and relative path.
+func splitDomainPath(dp string) (domain, rel string, ok bool) {
+	head := dp
+	if i := strings.IndexByte(dp, '/'); i >= 0 {
+		head = dp[:i]
+	}
+	i := strings.LastIndexByte(head, '-')
+	if i < 0 {
+		return "", "", false
+	}
+	return dp[:i], dp[i+1:], true
 }
 
 // wildcardMatch matches s against pat where '*' is any run of characters

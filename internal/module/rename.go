@@ -1,0 +1,37 @@
+package module
+
+import (
+	"context"
+	"errors"
+
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
+)
+
+// Renamed gives a module another output name. A command that runs the same
+// module on two pieces of evidence (the dumpsys modules on an AndroidQF
+// acquisition's dumpsys.txt and on the bugreport inside it) renames one of
+// them so that neither's <slug>.json overwrites the other's.
+func Renamed(m Module, name string) Module { return renamed{m, name} }
+
+type renamed struct {
+	Module
+	name string
+}
+
+func (r renamed) Name() string { return r.name }
+
+// Describe forwards to the wrapped module.
+func (r renamed) Describe() string {
+	if d, ok := r.Module.(Describer); ok {
+		return d.Describe()
+	}
+	return ""
+}
+
+// Recheck forwards to the wrapped module.
+func (r renamed) Recheck(ctx context.Context, idx *ioc.Index, raw []byte, out Emitter) error {
+	if rc, ok := r.Module.(Rechecker); ok {
+		return rc.Recheck(ctx, idx, raw, out)
+	}
+	return errors.New("module cannot re-check records")
+}
