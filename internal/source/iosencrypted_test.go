@@ -125,6 +125,13 @@ func TestEncryptedBackupMatchesPlain(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				tf, ok := f.(*tempFile)
+				if !ok {
+					t.Fatalf("sms.db (28 KiB, limit 1 KiB) was not spilled: %T", f)
+				}
+				if fi, err := tf.File.Stat(); err != nil || fi.Mode().Perm() != 0o600 {
+					t.Errorf("spilled file mode %v (%v), want 0600", fi.Mode(), err)
+				}
 				if d := enc.TempDir(); d == "" || !strings.HasPrefix(d, tmp) {
 					t.Errorf("temporary folder %q not under %s", d, tmp)
 				} else {
