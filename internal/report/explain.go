@@ -116,6 +116,25 @@ var artifacts = map[string]string{
 	"tombstones":             "Crash reports (tombstones)",
 }
 
+// androidArtifacts override artifacts where the same slug reads another
+// thing on Android.
+var androidArtifacts = map[string]string{
+	"sms":   "SMS and MMS messages",
+	"calls": "Call log",
+}
+
+// artifactNamer describes modules for people, for one platform.
+func artifactNamer(platform string) func(string) string {
+	return func(slug string) string {
+		if platform == "android" {
+			if d, ok := androidArtifacts[slug]; ok {
+				return d
+			}
+		}
+		return artifactName(slug)
+	}
+}
+
 // artifactName describes a module for people.
 func artifactName(slug string) string {
 	if d, ok := artifacts[slug]; ok {

@@ -69,7 +69,7 @@ type window struct {
 // buildFindings turns alerts into findings grouped by malware family (the
 // indicator's collection), most severe family first, then one group of
 // heuristic findings. Inside a group, findings go from the most severe.
-func buildFindings(alerts []alert.Alert, rd *redactor, local bool) []findingGroup {
+func buildFindings(alerts []alert.Alert, rd *redactor, local bool, artifact func(string) string) []findingGroup {
 	zone := " UTC"
 	if local {
 		// Android records keep the phone's clock, offset unknown.
@@ -81,7 +81,7 @@ func buildFindings(alerts []alert.Alert, rd *redactor, local bool) []findingGrou
 	for i := range alerts {
 		a := &alerts[i]
 		f := &finding{ID: fmt.Sprintf("f%d", i+1), Level: a.Level.String(), LevelNum: int(a.Level),
-			Module: a.Module, Artifact: artifactName(a.Module), Message: rd.Text(a.Message), Indicator: a.Indicator}
+			Module: a.Module, Artifact: artifact(a.Module), Message: rd.Text(a.Message), Indicator: a.Indicator}
 		if t, ok := findingTime(a); ok {
 			f.at = t
 			f.Time = t.Format("2006-01-02 15:04:05") + zone
@@ -125,7 +125,7 @@ func buildFindings(alerts []alert.Alert, rd *redactor, local bool) []findingGrou
 		out = append(out, *byFam[k])
 	}
 	if len(heur.Findings) > 0 {
-		heur.Title = "Other suspicious traces"
+		heur.Title = "Other findings, without a known indicator"
 		heur.Subtitle = "Found by checks that need no indicator; not linked to a known spyware family"
 		out = append(out, heur)
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -89,7 +91,8 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 		now = time.Now()
 	}
 	verdict := Verdict(r.Alerts)
-	groups := buildFindings(r.Alerts, rd, r.DeviceLocalTime)
+	artifact := artifactNamer(s.Platform)
+	groups := buildFindings(r.Alerts, rd, r.DeviceLocalTime, artifact)
 	d := &pageData{
 		Title:     "Spyglass report",
 		Generated: now.UTC().Format("2006-01-02 15:04 UTC"),
@@ -102,7 +105,7 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 		Groups:    groups,
 		Total:     len(r.Alerts),
 		Warnings:  r.Warnings,
-		Artifact:  artifactName,
+		Artifact:  artifact,
 		CSS:       template.CSS(pageCSS),
 		JS:        template.JS(pageJS),
 		CSP:       csp(),
@@ -147,4 +150,31 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 		return fmt.Errorf("writing report: %w", err)
 	}
 	return nil
+}
+
+// WriteHTMLFile writes the page to path through a temporary file in the
+// same folder, so a failed run never leaves half a report.
+func WriteHTMLFile(path string, r *Results, opts HTMLOptions) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*.html")
+	if err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	werr := WriteHTML(tmp, r, opts)
+	if cerr := tmp.Close(); werr == nil && cerr != nil {
+		werr = fmt.Errorf("writing report: %w", cerr)
+	}
+	if werr == nil {
+		if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+			werr = fmt.Errorf("writing report: %w", err)
+		}
+	}
+	if werr == nil {
+		if err := os.Rename(tmp.Name(), path); err != nil {
+			werr = fmt.Errorf("writing report: %w", err)
+		}
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+	}
+	return werr
 }

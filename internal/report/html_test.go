@@ -37,7 +37,7 @@ func TestHTMLContent(t *testing.T) {
 		want     []string
 	}{
 		{"testdata/mvt_ios_backup", "Traces of known spyware were found", 5, 4, []string{
-			"Matched indicators of TestMalware", "Other suspicious traces", "SMS and iMessage messages",
+			"Matched indicators of TestMalware", "Other findings, without a known indicator", "SMS and iMessage messages",
 			"2019-08-29 23:13:30 UTC", "The internet domain example.org is known to be used by TestMalware",
 			"A program named Launch ran on the phone", "Lockdown mode enabled",
 			"No known indicators is not proof that the phone is clean", "Access Now", "Security Lab",
@@ -194,5 +194,27 @@ func TestRedactorText(t *testing.T) {
 	var off *redactor
 	if got := off.Text("Bob Example +14155550100"); got != "Bob Example +14155550100" {
 		t.Errorf("nil redactor changed text: %q", got)
+	}
+}
+
+func TestWriteHTMLFile(t *testing.T) {
+	r, err := ReadResults("testdata/mvt_androidqf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := WriteHTMLFile(path, r, HTMLOptions{Now: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !bytes.Contains(b, []byte("Suspicious traces were found")) {
+		t.Errorf("report.html: %v", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("%d files left, want only report.html", len(entries))
+	}
+	if err := WriteHTMLFile(filepath.Join(t.TempDir(), "no", "such", "dir.html"), r, HTMLOptions{}); err == nil {
+		t.Error("no error for a missing folder")
 	}
 }
