@@ -173,8 +173,12 @@ func TestHTMLRedact(t *testing.T) {
 }
 
 func TestRedactorText(t *testing.T) {
-	rd := &redactor{repl: strings.NewReplacer("Bob Example", redacted), protected: map[string]bool{"foobar@example.org": true}}
+	rd := &redactor{protected: map[string]bool{"foobar@example.org": true}}
+	rd.setValues([]string{"Bob Example", "apple", "Bob"})
 	tests := []struct{ in, want string }{
+		{"from apple () via com.apple.Preferences and https://apple.example/apple", "from [redacted] () via com.apple.Preferences and https://apple.example/apple"},
+		{`"Bob" and Bobby, Bob Example.`, `"[redacted]" and Bobby, [redacted].`},
+		{"nul \x00 0\x00 here", "nul \uFFFD 0\uFFFD here"},
 		{"INCOMING from Bob Example (+1 415-555-0101) to local user", "INCOMING from [redacted] ([phone number]) to local user"},
 		{"jid 14155550100@s.whatsapp.net", "jid [phone number]"},
 		{"mail from alice@example.net and foobar@example.org", "mail from [e-mail address] and foobar@example.org"},

@@ -6,7 +6,9 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -91,6 +93,7 @@ var (
 // through.
 type redactor struct {
 	repl      *strings.Replacer
+	originals []string // marker number -> replaced text
 	protected map[string]bool
 }
 
@@ -115,13 +118,21 @@ func newRedactor(r *Results) *redactor {
 		}
 		root.Close()
 	}
-	var pairs []string
 	vals := make([]string, 0, len(c.seen))
 	for v := range c.seen {
 		if !x.protected[v] {
 			vals = append(vals, v)
 		}
 	}
+	x.setValues(vals)
+	return x
+}
+
+// setValues prepares the replacement of vals in free text. Each value is
+// first replaced by a numbered marker; Text then hides a marked value only
+// when it stands as a whole word, so that a contact called "apple" does
+// not turn "com.apple.Preferences" into nonsense.
+func (x *redactor) setValues(vals []string) {
 	// Longest first: the replacer tries patterns in argument order at each
 	// position, so "Alice Example" must come before "Alice".
 	sort.Slice(vals, func(i, j int) bool {
@@ -130,15 +141,75 @@ func newRedactor(r *Results) *redactor {
 		}
 		return vals[i] < vals[j]
 	})
+	var pairs []string
+	x.originals = x.originals[:0]
 	for _, v := range vals {
-		pairs = append(pairs, v, redacted)
+		variants := []string{v}
 		// Timeline lines write newlines in message text as \n.
 		if esc := strings.ReplaceAll(v, "\n", `\n`); esc != v {
-			pairs = append(pairs, esc, redacted)
+			variants = append(variants, esc)
+		}
+		for _, w := range variants {
+			pairs = append(pairs, w, "\x00"+strconv.Itoa(len(x.originals))+"\x00")
+			x.originals = append(x.originals, w)
 		}
 	}
 	x.repl = strings.NewReplacer(pairs...)
-	return x
+}
+
+// unmark turns markers back into "[redacted]" where the value was a whole
+// word, and into the original text where it was part of a longer word.
+func (x *redactor) unmark(s string) string {
+	if !strings.Contains(s, "\x00") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, 0)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i+1:], 0)
+		n, err := strconv.Atoi(s[i+1 : i+1+max(j, 0)])
+		if j < 0 || err != nil || n < 0 || n >= len(x.originals) {
+			b.WriteString(s) // cannot happen: NUL bytes were removed before
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		rest := s[i+j+2:]
+		if joinsBefore(b.String()) || joinsAfter(rest) {
+			b.WriteString(x.originals[n])
+		} else {
+			b.WriteString(redacted)
+		}
+		s = rest
+	}
+}
+
+// wordRune reports whether r continues a word, a path or an identifier.
+// A dot does only when it is followed (or preceded) by more of the word:
+// "com.apple.x" joins, "Bob Example." ends a sentence.
+func wordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_-/@", r)
+}
+
+// joinsAfter reports whether the text after a value continues its word.
+func joinsAfter(rest string) bool {
+	r, n := utf8.DecodeRuneInString(rest)
+	if r == '.' {
+		r, _ = utf8.DecodeRuneInString(rest[n:])
+	}
+	return wordRune(r)
+}
+
+// joinsBefore reports whether the text before a value continues its word.
+func joinsBefore(out string) bool {
+	r, n := utf8.DecodeLastRuneInString(out)
+	if r == '.' {
+		r, _ = utf8.DecodeLastRuneInString(out[:len(out)-n])
+	}
+	return wordRune(r)
 }
 
 func isMessaging(slug string) bool {
@@ -155,7 +226,9 @@ func (x *redactor) Text(s string) string {
 	if !x.on() || s == "" {
 		return s
 	}
-	s = x.repl.Replace(s)
+	// NUL marks replaced values below; text never legitimately holds it.
+	s = strings.ReplaceAll(s, "\x00", "\uFFFD")
+	s = x.unmark(x.repl.Replace(s))
 	keep := func(f func(string) string) func(string) string {
 		return func(m string) string {
 			if x.protected[m] {
