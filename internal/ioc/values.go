@@ -160,6 +160,9 @@ func isHex(c byte) bool {
 // dot and a leading "*.", turns IP literals into IP indicators and keeps the
 // host of a value that carries a path (coruna.stix2 has "host/x").
 func normaliseDomainIOC(v string) (string, Type, string, error) {
+	if strings.ContainsAny(v, " \t\v\f") {
+		return "", Domains, "", fmt.Errorf("a host name cannot contain spaces")
+	}
 	var note string
 	if i := strings.IndexAny(v, "/?#"); i >= 0 {
 		note = "domain-name value has a path; indexed its host " + v[:i]
