@@ -90,7 +90,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	}
 	defer cleanupOut()
 
-	logFile, err := os.OpenFile(filepath.Join(outDir, "command.log"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	logFile, err := os.OpenFile(filepath.Join(outDir, "command.log"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("creating command.log: %w", err)
 	}
@@ -130,6 +130,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	if err != nil {
 		return err
 	}
+	jsonl.w.DeviceLocal = spec.localTime
 	w, err := output.New(outDir, output.Options{LocalTime: spec.localTime, OnSortedEvent: jsonl.w.Write})
 	if err != nil {
 		return err
@@ -185,7 +186,7 @@ func prepareOutput(dir, target string) (string, func(), error) {
 	if err1 == nil && err2 == nil && isWithin(absOut, absTarget) {
 		return "", nil, usageError{fmt.Errorf("the output folder %s is inside the evidence %s; choose a folder outside it so the evidence stays unmodified", dir, target)}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", nil, fmt.Errorf("creating the output folder %s: %w", dir, err)
 	}
 	return dir, func() {}, nil

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -33,7 +34,7 @@ never into the folder being read.`,
 					return fmt.Errorf("%s is not a results folder (no info.json and no module files)", dir)
 				}
 			}
-			mods := recheckableModules()
+			mods := recheckableModules(resultsPlatform(dir))
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command: "check-iocs",
 				target:  dir,
@@ -58,16 +59,48 @@ never into the folder being read.`,
 	return cmd
 }
 
-// recheckableModules lists every module, of every platform, that can check
-// its records again without the evidence.
-func recheckableModules() []module.Module {
+// recheckableModules lists the modules of a platform that can check their
+// records again without the evidence.
+func recheckableModules(platform string) []module.Module {
 	var out []module.Module
-	for _, m := range allModules() {
+	for _, m := range platformModules(platform) {
 		if _, ok := m.(module.Rechecker); ok {
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// resultsPlatform tells whether a results folder comes from an iOS or an
+// Android run: from our info.json's command, else (MVT folders) from the
+// timeline header, which MVT names after the clock Android records keep,
+// else from module file names only Android modules write.
+func resultsPlatform(dir string) string {
+	if b, err := os.ReadFile(filepath.Join(dir, "info.json")); err == nil {
+		var info struct {
+			Command string `json:"command"`
+		}
+		if json.Unmarshal(b, &info) == nil && strings.HasPrefix(info.Command, "android") {
+			return "android"
+		}
+		if strings.HasPrefix(info.Command, "ios") {
+			return "ios"
+		}
+	}
+	if f, err := os.Open(filepath.Join(dir, "timeline.csv")); err == nil {
+		head := make([]byte, 32)
+		n, _ := f.Read(head)
+		f.Close()
+		if strings.HasPrefix(string(head[:n]), `"Device Local Timestamp"`) {
+			return "android"
+		}
+	}
+	for _, pat := range []string{"aqf_*.json", "dumpsys_*.json", "tombstones.json", "root_binaries.json"} {
+		if m, _ := filepath.Glob(filepath.Join(dir, pat)); len(m) > 0 {
+			return "android"
+		}
+	}
+	return "ios"
 }
 
 // recheck runs a module's Recheck over each record of its <slug>.json.

@@ -52,7 +52,7 @@ type jsonlFile struct {
 }
 
 func newJSONLFile(path string) (*jsonlFile, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -60,6 +60,12 @@ func newJSONLFile(path string) (*jsonlFile, error) {
 	return &jsonlFile{f: f, b: b, w: report.NewJSONLWriter(b)}, nil
 }
 
+// close finishes the file; like timeline.csv, an empty timeline writes no
+// file.
 func (j *jsonlFile) close() error {
-	return errors.Join(j.w.Flush(), j.b.Flush(), j.f.Close())
+	err := errors.Join(j.w.Flush(), j.b.Flush(), j.f.Close())
+	if err == nil && j.w.Written() == 0 {
+		return os.Remove(j.f.Name())
+	}
+	return err
 }

@@ -125,6 +125,18 @@ func countRecords(t *testing.T, dir, slug string) int {
 	return 1
 }
 
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if os.IsNotExist(err) {
+		return ""
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func countLines(t *testing.T, p string) int {
 	t.Helper()
 	b, err := os.ReadFile(p)

@@ -1,5 +1,17 @@
 package cli
 
-// writeHTMLReport writes report.html into a results folder.
-// (Wired to internal/report's HTML writer once it lands.)
-func writeHTMLReport(dir string, redact bool) error { return nil }
+import (
+	"path/filepath"
+
+	"github.com/spyglass-forensics/spyglass/internal/report"
+)
+
+// writeHTMLReport builds report.html from the results folder just written,
+// the same way "spyglass report" does for any results folder.
+func writeHTMLReport(dir string, redact bool) error {
+	r, err := report.ReadResults(dir)
+	if err != nil {
+		return err
+	}
+	return report.WriteHTMLFile(filepath.Join(dir, "report.html"), r, report.HTMLOptions{Redact: redact})
+}

@@ -41,7 +41,9 @@ Finding no known indicators does not prove a phone is clean.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newIOSCmd(app),
+		newAndroidCmd(app),
 		newCheckIOCsCmd(app),
+		newReportCmd(app),
 		newIOCsCmd(app),
 	)
 	return root

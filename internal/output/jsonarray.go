@@ -38,7 +38,7 @@ func (a *jsonArrayFile) add(v any) {
 		return
 	}
 	if a.f == nil {
-		a.f, a.err = os.OpenFile(a.tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		a.f, a.err = os.OpenFile(a.tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if a.err != nil {
 			return
 		}
@@ -85,5 +85,5 @@ func writeJSON(path string, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
 	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	return os.WriteFile(path, buf.Bytes(), 0o600)
 }

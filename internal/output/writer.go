@@ -17,6 +17,9 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
+// Results hold the person's messages, contacts and locations: the folder is
+// created 0700 and every file 0600, readable by the analyst only.
+
 // Writer is a module.Sink that streams each module's records to its file and
 // gathers alerts, timeline events and URLs for the run-wide files.
 type Writer struct {
@@ -31,8 +34,9 @@ type Writer struct {
 	timeline timeline
 	urls     *jsonArrayFile
 	err      error
-	// onEvent, when set, sees every timeline event (timeline.jsonl).
-	onEvent func(module.TimelineEvent)
+	// onSorted, when set, sees every timeline event in timeline.csv's
+	// order while it is written (timeline.jsonl).
+	onSorted func(module.TimelineEvent) error
 }
 
 // Options configure a Writer.
@@ -40,16 +44,17 @@ type Options struct {
 	// LocalTime marks Android runs: the timeline's first column holds device
 	// local time and is named so.
 	LocalTime bool
-	// OnEvent, if set, receives every timeline event as it is emitted.
-	OnEvent func(module.TimelineEvent)
+	// OnSortedEvent, if set, receives every timeline event, sorted and
+	// deduplicated, while timeline.csv is written.
+	OnSortedEvent func(module.TimelineEvent) error
 }
 
 // New prepares dir (created if missing) for a run's results.
 func New(dir string, opts Options) (*Writer, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the output folder: %w", err)
 	}
-	w := &Writer{dir: dir, alerts: map[int][]alert.Alert{}, timestampHeader: "UTC Timestamp", onEvent: opts.OnEvent}
+	w := &Writer{dir: dir, alerts: map[int][]alert.Alert{}, timestampHeader: "UTC Timestamp", onSorted: opts.OnSortedEvent}
 	if opts.LocalTime {
 		w.timestampHeader = "Device Local Timestamp"
 	}
@@ -105,6 +110,9 @@ func (w *Writer) writeTimeline() error {
 		writeCSVRow(b, w.timestampHeader, "Plugin", "Event", "Description")
 		return w.timeline.each(func(e *event) error {
 			writeCSVRow(b, e.Timestamp, e.Module, e.Event, e.Data)
+			if w.onSorted != nil {
+				return w.onSorted(e.TimelineEvent)
+			}
 			return nil
 		})
 	})
@@ -130,7 +138,7 @@ func (w *Writer) writeAlertsTimeline(alerts []alert.Alert) error {
 // writeFileAtomic writes through a hidden temporary file renamed into place.
 func writeFileAtomic(path string, fill func(*bufio.Writer) error) error {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".part")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
@@ -166,9 +174,6 @@ func (m *moduleOutput) Timeline(ev module.TimelineEvent) {
 	defer m.w.mu.Unlock()
 	if err := m.w.timeline.add(m.job, ev); err != nil && m.w.err == nil {
 		m.w.err = err
-	}
-	if m.w.onEvent != nil {
-		m.w.onEvent(ev)
 	}
 }
 

@@ -153,7 +153,9 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 }
 
 // WriteHTMLFile writes the page to path through a temporary file in the
-// same folder, so a failed run never leaves half a report.
+// same folder, so a failed run never leaves half a report. The page shows
+// the person's messages: like every result file it is readable by its owner
+// only (CreateTemp's 0600).
 func WriteHTMLFile(path string, r *Results, opts HTMLOptions) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*.html")
 	if err != nil {
@@ -162,11 +164,6 @@ func WriteHTMLFile(path string, r *Results, opts HTMLOptions) error {
 	werr := WriteHTML(tmp, r, opts)
 	if cerr := tmp.Close(); werr == nil && cerr != nil {
 		werr = fmt.Errorf("writing report: %w", cerr)
-	}
-	if werr == nil {
-		if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-			werr = fmt.Errorf("writing report: %w", err)
-		}
 	}
 	if werr == nil {
 		if err := os.Rename(tmp.Name(), path); err != nil {

@@ -31,9 +31,11 @@ func ParseAccessibility(l *Lines) ([]AccessibilityService, error) {
 				inOld, oldDone = false, true
 				continue
 			}
-			// "    0 : pkg/svc": the service follows the first colon.
+			// "    0 : pkg/svc": the service follows the first colon, after
+			// an index. Other lines (some Samsung builds repeat the
+			// "installed services: {" line) are not services.
 			parts := strings.Split(line, ":")
-			if len(parts) < 2 {
+			if len(parts) < 2 || !isIndex(strings.TrimSpace(parts[0])) {
 				continue
 			}
 			svc := strings.TrimSpace(parts[1])
@@ -74,4 +76,17 @@ func parseBracedServices(line string) []AccessibilityService {
 		out = append(out, AccessibilityService{PackageName: pkg, Service: svc})
 		line = line[end+1:]
 	}
+}
+
+// isIndex reports whether s is a non-empty run of decimal digits.
+func isIndex(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package dumpsys
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -269,5 +270,18 @@ func TestParseADB(t *testing.T) {
 	}
 	if st, _ := ParseADB(LinesOf("Can't find service: adb\n")); st != nil {
 		t.Errorf("missing service gave %+v", st)
+	}
+}
+
+// The acquisition fixture's dumpsys.txt (a Samsung phone) repeats the
+// "installed services: {" line; it must not become a service named "{".
+func TestAccessibilityRepeatedBlockHeader(t *testing.T) {
+	in := "  installed services: {\n  installed services: {\n    0 : com.a/.S\n    1 : com.b/.T\n  }\n"
+	got, err := ParseAccessibility(NewLines(strings.NewReader(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].PackageName != "com.a" || got[1].Service != "com.b/.T" {
+		t.Errorf("got %+v", got)
 	}
 }

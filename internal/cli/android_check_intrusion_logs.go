@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spyglass-forensics/spyglass/internal/android/intrusionlogs"
+	"github.com/spyglass-forensics/spyglass/internal/module"
+)
+
+func newAndroidCheckIntrusionLogsCmd(app *App) *cobra.Command {
+	var f checkFlags
+	var tz string
+	cmd := &cobra.Command{
+		Use:   "check-intrusion-logs [flags] LOGS",
+		Short: "Check Android intrusion logging exports (folder or .zip of NDJSON files)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if tz != "" {
+				if _, err := time.LoadLocation(tz); err != nil {
+					return usageError{fmt.Errorf("unknown time zone %q (use an IANA name such as Europe/Paris)", tz)}
+				}
+			}
+			return runCheck(cmd.Context(), app, &f, checkSpec{
+				command:      "android check-intrusion-logs",
+				target:       args[0],
+				modules:      intrusionlogs.Modules(),
+				platform:     "android",
+				evidenceType: "intrusion_logs",
+				jobs: func(in *module.Input) ([]module.Job, func(), error) {
+					logs, closer, err := intrusionlogs.Open(args[0])
+					if err != nil {
+						return nil, nil, err
+					}
+					in.Source, in.FS, in.Options.Timezone = logs, logs.FS, tz
+					return jobsFor(intrusionlogs.Modules(), in, ""), func() { closer.Close() }, nil
+				},
+			})
+		},
+	}
+	f.register(cmd, false)
+	cmd.Flags().StringVarP(&tz, "timezone", "t", "", "IANA time zone for the timestamps (default UTC)")
+	return cmd
+}
