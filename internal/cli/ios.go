@@ -10,6 +10,7 @@ func newIOSCmd(app *App) *cobra.Command {
 	}
 	cmd.AddCommand(
 		newIOSCheckBackupCmd(app),
+		newIOSCheckFSCmd(app),
 	)
 	return cmd
 }
