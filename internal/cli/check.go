@@ -101,8 +101,12 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	} else if f.verbose {
 		consoleLevel = slog.LevelDebug
 	}
+	var console io.Writer = app.Stderr
+	if isTerminal(console) {
+		console = lineClearing{console}
+	}
 	log := slog.New(logging.Fanout{
-		logging.NewConsoleHandler(app.Stderr, consoleLevel),
+		logging.NewConsoleHandler(console, consoleLevel),
 		logging.NewFileHandler(logFile, slog.LevelDebug),
 	})
 	start := time.Now()
@@ -135,7 +139,14 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	if err != nil {
 		return err
 	}
-	statuses := module.Run(ctx, jobs, w, 0, log)
+	var sink module.Sink = w
+	prog := newProgress(app, w, len(jobs), f.quiet)
+	if prog != nil {
+		sink = prog
+	}
+	prog.start()
+	statuses := module.Run(ctx, jobs, sink, 0, log)
+	prog.finish()
 	if err := errors.Join(w.Finish(), jsonl.close()); err != nil {
 		return fmt.Errorf("writing results to %s: %w", outDir, err)
 	}
