@@ -139,14 +139,21 @@ func DecryptStream(dst io.Writer, src io.Reader, key []byte) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	buf := make([]byte, streamChunk+aes.BlockSize)
+	// Most backup files are small: start with a small buffer and double it
+	// up to streamChunk while the file keeps coming.
+	chunk := 64 << 10
+	buf := make([]byte, chunk+aes.BlockSize)
 	iv := make([]byte, aes.BlockSize)
 	var held []byte // the last decrypted block, not yet written
 	var total int64
 	for {
+		if total > 0 && chunk < streamChunk {
+			chunk *= 2
+			buf = make([]byte, chunk+aes.BlockSize)
+		}
 		// Keep the held block at the front of buf so one Write suffices.
 		h := copy(buf, held)
-		n, rerr := io.ReadFull(src, buf[h:h+streamChunk])
+		n, rerr := io.ReadFull(src, buf[h:h+chunk])
 		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
 			return total, rerr
 		}

@@ -33,7 +33,7 @@ func pattern(n int) []byte {
 // the streaming chunk size.
 func TestDecryptLengthsFromPadding(t *testing.T) {
 	key := bytes.Repeat([]byte{0x42}, 32)
-	sizes := []int{0, 1, 15, 16, 17, 31, 32, 4095, 4096, parallelMin - 1, parallelMin, parallelMin + 5,
+	sizes := []int{0, 1, 15, 16, 17, 31, 32, 4095, 4096, 64<<10 - 16, 64 << 10, 64<<10 + 16, 192<<10 - 1, parallelMin - 1, parallelMin, parallelMin + 5,
 		streamChunk - 16, streamChunk, streamChunk + 1, 2*streamChunk + 33}
 	for _, n := range sizes {
 		plain := pattern(n)
