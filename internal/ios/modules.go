@@ -8,7 +8,9 @@ func BackupModules() []module.Module {
 	mods := []module.Module{
 		// group A: backup-only
 		NewBackupInfo(),
+		NewConfigurationProfiles(), // group C1
 		NewManifest(),
+		NewProfileEvents(), // group C1
 	}
 	return append(mods, mixedModules()...)
 }
@@ -26,7 +28,11 @@ func mixedModules() []module.Module {
 	return []module.Module{
 		// group A
 		NewCalls(),
+		NewContacts(),      // group C1
+		NewIDStatusCache(), // group C1
 		NewInteractionC(),
+		NewLocationdClients(),   // group C1
+		NewOSAnalyticsADDaily(), // group C1
 		// end group A
 		// group B
 		NewDatausage(),
