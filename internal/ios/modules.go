@@ -28,6 +28,8 @@ func mixedModules() []module.Module {
 	return []module.Module{
 		// group A
 		NewCalls(),
+		NewChromeFavicon(), // group C2
+		NewChromeHistory(), // group C2
 		NewContacts(),      // group C1
 		NewIDStatusCache(), // group C1
 		NewInteractionC(),
