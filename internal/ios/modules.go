@@ -28,10 +28,12 @@ func mixedModules() []module.Module {
 	return []module.Module{
 		// group A
 		NewCalls(),
-		NewChromeFavicon(), // group C2
-		NewChromeHistory(), // group C2
-		NewContacts(),      // group C1
-		NewIDStatusCache(), // group C1
+		NewChromeFavicon(),  // group C2
+		NewChromeHistory(),  // group C2
+		NewContacts(),       // group C1
+		NewFirefoxFavicon(), // group C2
+		NewFirefoxHistory(), // group C2
+		NewIDStatusCache(),  // group C1
 		NewInteractionC(),
 		NewLocationdClients(),   // group C1
 		NewOSAnalyticsADDaily(), // group C1
