@@ -11,6 +11,8 @@ func newIOSCmd(app *App) *cobra.Command {
 	cmd.AddCommand(
 		newIOSCheckBackupCmd(app),
 		newIOSCheckFSCmd(app),
+		newIOSDecryptBackupCmd(app),
+		newIOSExtractKeyCmd(app),
 	)
 	return cmd
 }

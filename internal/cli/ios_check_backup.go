@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -78,6 +77,3 @@ func jobsFor(mods []module.Module, in *module.Input, group string) []module.Job 
 	}
 	return jobs
 }
-
-// errEncryptedUnsupported is returned until encrypted backups are wired.
-var errEncryptedUnsupported = fmt.Errorf("encrypted backups are not supported yet")
