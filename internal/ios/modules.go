@@ -49,6 +49,7 @@ func mixedModules() []module.Module {
 		NewWebkitSessionResourceLog(),
 		NewWhatsapp(),
 		NewWhatsappContacts(),
+		NewShortcuts(), // group C2
 		NewCalendar(),
 		NewGlobalPreferences(),
 		// end group B
