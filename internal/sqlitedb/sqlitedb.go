@@ -84,6 +84,10 @@ func OpenWithWAL(fsys fs.FS, name, walName string) (*DB, error) {
 		q.Set("immutable", "1")
 	}
 	q.Add("_pragma", "query_only(1)")
+	// Sorts and joins too large for the page cache spill to temporary
+	// files; the read-only VFS cannot create any ("disk I/O error" on an
+	// ORDER BY over 500,000 Safari visits), so keep them in memory.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	dsn := "file:" + (&url.URL{Path: dbName}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {

@@ -50,9 +50,13 @@ type manifestEntry struct {
 type manifestBuilder struct {
 	entries []manifestEntry
 	seen    map[string]bool
+	// made holds the <id[:2]> folders already created.
+	made map[string]bool
 }
 
-func newManifestBuilder() *manifestBuilder { return &manifestBuilder{seen: map[string]bool{}} }
+func newManifestBuilder() *manifestBuilder {
+	return &manifestBuilder{seen: map[string]bool{}, made: map[string]bool{}}
+}
 
 func (b *manifestBuilder) add(e manifestEntry) {
 	key := e.domain + "-" + e.rel
@@ -113,7 +117,14 @@ func (b *manifestBuilder) addFiller(dir string, n int, g *gen) error {
 			data[k] = byte(g.intn(256))
 		}
 		b.add(manifestEntry{domain: domain, rel: rel, flags: flagFile, size: int64(len(data)), time: int64(g.timeAt(i, n)) + unixMacOffset})
-		if err := writeBackupFile(dir, domain, rel, data); err != nil {
+		p := backupFilePath(dir, domain, rel)
+		if sub := filepath.Dir(p); !b.made[sub] {
+			if err := os.MkdirAll(sub, 0o755); err != nil {
+				return err
+			}
+			b.made[sub] = true
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
 			return err
 		}
 		lastDomain, lastDir = domain, path.Dir(rel)
