@@ -1,7 +1,6 @@
 package ios
 
 import (
-	"bytes"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
@@ -47,24 +46,55 @@ func (r *sqlRow) set(key string, v any) {
 func (r *sqlRow) str(key string) string { return valueText(r.get(key)) }
 
 // MarshalJSON writes the row as an ordered JSON object.
+//
+// Performance (a million SMS rows of ~80 columns): integers, NULLs and plain
+// ASCII strings are appended directly instead of going through
+// json.Marshal's reflection for every cell; anything else still goes through
+// json.Marshal, so the bytes are exactly what they were before.
 func (r *sqlRow) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+	b := make([]byte, 0, 64*len(r.keys))
+	b = append(b, '{')
 	for i, k := range r.keys {
 		if i > 0 {
-			b.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		kb, _ := json.Marshal(k)
-		b.Write(kb)
-		b.WriteString(": ")
-		vb, err := marshalValue(r.vals[i])
-		if err != nil {
+		b = appendJSONString(b, k)
+		b = append(b, ": "...)
+		var err error
+		if b, err = appendValue(b, r.vals[i]); err != nil {
 			return nil, fmt.Errorf("column %s: %w", k, err)
 		}
-		b.Write(vb)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	b = append(b, '}')
+	return b, nil
+}
+
+// appendValue appends v as marshalValue would write it.
+func appendValue(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case string:
+		return appendJSONString(b, x), nil
+	}
+	vb, err := marshalValue(v)
+	return append(b, vb...), err
+}
+
+// appendJSONString appends s quoted; strings needing any escape (including
+// json.Marshal's HTML escapes) are left to json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			qb, _ := json.Marshal(s)
+			return append(b, qb...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // marshalValue writes a database value as MVT's JSON encoder would: bytes are

@@ -1,0 +1,66 @@
+package ios
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"testing"
+)
+
+// referenceRowJSON is the straightforward encoding (json.Marshal for every
+// key and cell) that sqlRow.MarshalJSON's fast paths must reproduce byte for
+// byte.
+func referenceRowJSON(r *sqlRow) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range r.keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteString(": ")
+		vb, _ := marshalValue(r.vals[i])
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+func TestSQLRowMarshalMatchesReference(t *testing.T) {
+	values := []any{nil, int64(0), int64(-42), int64(math.MaxInt64), "", "plain text", "quote \" and \\ backslash",
+		"<a href=x>&</a>", "tab\tnew\nline\r", "\x00\x01\x1f\x7f", "émoji 🎉 and \u2028", "bad utf8 \xff\xfe",
+		3.25, math.NaN(), math.Inf(1), 1e21, []byte("blob \xff"), []byte("ok"), true, []string{"https://x/"}, []string{}}
+	for _, v := range values {
+		for _, key := range []string{"ROWID", "key <&>", "ünï"} {
+			r := &sqlRow{keys: []string{key, "next"}, vals: []any{v, int64(1)}}
+			got, err := r.MarshalJSON()
+			if err != nil {
+				t.Fatalf("%#v: %v", v, err)
+			}
+			if want := referenceRowJSON(r); !bytes.Equal(got, want) {
+				t.Errorf("%#v under %q:\n got %s\nwant %s", v, key, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkSQLRowMarshal(b *testing.B) {
+	r := &sqlRow{}
+	for i := 0; i < 80; i++ {
+		r.keys = append(r.keys, "column_name_"+string(rune('a'+i%26)))
+		switch i % 3 {
+		case 0:
+			r.vals = append(r.vals, int64(i))
+		case 1:
+			r.vals = append(r.vals, nil)
+		default:
+			r.vals = append(r.vals, "some text value")
+		}
+	}
+	for b.Loop() {
+		if _, err := r.MarshalJSON(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
