@@ -376,4 +376,3 @@ func countTopLevel(r *bufio.Reader) int {
 		}
 	}
 }
-
