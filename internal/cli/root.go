@@ -45,6 +45,7 @@ Finding no known indicators does not prove a phone is clean.`,
 		newCheckIOCsCmd(app),
 		newReportCmd(app),
 		newIOCsCmd(app),
+		newDemoCmd(app),
 	)
 	return root
 }
