@@ -49,7 +49,8 @@ func mixedModules() []module.Module {
 		NewWebkitSessionResourceLog(),
 		NewWhatsapp(),
 		NewWhatsappContacts(),
-		NewShortcuts(), // group C2
+		NewShortcuts(),    // group C2
+		NewApplications(), // group C2
 		NewCalendar(),
 		NewGlobalPreferences(),
 		// end group B
