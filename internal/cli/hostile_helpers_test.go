@@ -194,4 +194,3 @@ func writeAll(t *testing.T, p string, b []byte) {
 		t.Fatal(err)
 	}
 }
-
