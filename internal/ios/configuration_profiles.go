@@ -94,13 +94,13 @@ func (m *ConfigurationProfiles) Run(_ context.Context, in *module.Input, out mod
 			errs = append(errs, fmt.Errorf("%s: %w", fileLabel(f), err))
 			continue
 		}
-		rec := &configProfileRecord{RelativePath: rel, Domain: f.Domain, Plist: p, InstallDate: plistTimeText(p["InstallDate"])}
+		// install_date is MVT's ISO text; inside the plist, dates are
+		// written as Python's str(datetime) and binary data in base64.
+		rec := &configProfileRecord{RelativePath: rel, Domain: f.Domain,
+			Plist: plistJSONBase64(p, 0).(map[string]any), InstallDate: plistTimeText(p["InstallDate"])}
 		if f.Domain != "" {
 			rec.FileID = path.Base(f.Path)
 		}
-		// The date was read from the decoded plist; the JSON form of the
-		// plist writes dates as Python does.
-		rec.Plist = plistJSONBase64(p, 0).(map[string]any)
 		out.Record(rec)
 		if rec.InstallDate != "" {
 			out.Timeline(module.TimelineEvent{Timestamp: rec.InstallDate, Module: "ConfigurationProfiles",
