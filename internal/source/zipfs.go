@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -109,7 +110,11 @@ func newZipFS(ra io.ReaderAt, size int64, name string, opts ZipOptions, depth in
 		return nil, fmt.Errorf("%s is not a readable zip archive: %w", name, err)
 	}
 	z = &ZipFS{name: name, ra: ra, zr: zr, opts: opts, depth: depth,
-		files: map[string]*zip.File{}, dirs: map[string][]string{".": nil}}
+		files: map[string]*zip.File{}, dirs: map[string][]string{}}
+	// tree maps each folder to the set of its children's base names; a
+	// set, not a slice, so that an archive with many entries in one folder
+	// is indexed in linear time.
+	tree := map[string]map[string]struct{}{".": {}}
 	seen := map[string]bool{}
 	for _, f := range zr.File {
 		clean, isDir, err := checkEntryName(f.Name)
@@ -124,22 +129,43 @@ func newZipFS(ra io.ReaderAt, size int64, name string, opts ZipOptions, depth in
 		}
 		seen[clean] = true
 		if isDir || f.FileInfo().IsDir() {
-			z.addDir(clean)
+			if _, ok := tree[clean]; !ok {
+				tree[clean] = map[string]struct{}{}
+				linkPath(tree, clean)
+			}
 			continue
 		}
 		z.files[clean] = f
-		z.addDir(path.Dir(clean))
-		z.addChild(path.Dir(clean), path.Base(clean))
+		linkPath(tree, clean)
 	}
-	for _, d := range z.dirs {
-		sort.Strings(d)
-	}
-	for d := range z.dirs {
+	for d, kids := range tree {
 		if _, clash := z.files[d]; clash {
 			return nil, fmt.Errorf("%s holds %q both as a file and a folder; refusing to read it", name, d)
 		}
+		z.dirs[d] = slices.Sorted(maps.Keys(kids))
 	}
 	return z, nil
+}
+
+// linkPath adds p to its parent folder in tree, creating the missing
+// folders up to the root. Every folder already in tree is linked to the
+// root, so the walk up stops at the first one found. (Archives often hold
+// no entries for folders: "FS/data/tombstones/tombstone_00" alone must
+// still make FS, FS/data and FS/data/tombstones listable.)
+func linkPath(tree map[string]map[string]struct{}, p string) {
+	for p != "." {
+		parent := path.Dir(p)
+		kids, linked := tree[parent]
+		if !linked {
+			kids = map[string]struct{}{}
+			tree[parent] = kids
+		}
+		kids[path.Base(p)] = struct{}{}
+		if linked {
+			return
+		}
+		p = parent
+	}
 }
 
 // checkEntryName validates a zip entry name and returns it cleaned.
@@ -168,30 +194,6 @@ func checkEntryName(n string) (string, bool, error) {
 		return "", false, errors.New("invalid path")
 	}
 	return clean, isDir, nil
-}
-
-func (z *ZipFS) addDir(d string) {
-	for d != "." {
-		if _, ok := z.dirs[d]; ok {
-			return
-		}
-		z.dirs[d] = nil
-		parent := path.Dir(d)
-		if _, ok := z.dirs[parent]; !ok {
-			z.dirs[parent] = nil
-		}
-		z.addChild(parent, path.Base(d))
-		d = parent
-	}
-}
-
-func (z *ZipFS) addChild(dir, base string) {
-	for _, c := range z.dirs[dir] {
-		if c == base {
-			return
-		}
-	}
-	z.dirs[dir] = append(z.dirs[dir], base)
 }
 
 // Name is the archive's name as given when it was opened.
