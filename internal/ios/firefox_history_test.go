@@ -1,6 +1,12 @@
 package ios
 
 import (
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -110,4 +116,85 @@ func TestFirefoxTime(t *testing.T) {
 			t.Errorf("firefoxTime(%v) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// walDBBytes builds a WAL-mode database whose last rows are only in the
+// -wal file (no checkpoint), as a phone leaves Firefox's browser.db when
+// the app is running, and returns the main file and the WAL.
+func walDBBytes(t *testing.T, schema []string, walOnly ...string) (db, wal []byte) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "browser.db")
+	conn, err := sql.Open("sqlite", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
+	for _, s := range append([]string{`PRAGMA journal_mode=WAL`}, schema...) {
+		if _, err := conn.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	if _, err := conn.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(`PRAGMA wal_autocheckpoint=0`); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range walOnly {
+		if _, err := conn.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	// Copied while the connection is open, so nothing is checkpointed.
+	if db, err = os.ReadFile(p); err != nil {
+		t.Fatal(err)
+	}
+	if wal, err = os.ReadFile(p + "-wal"); err != nil || len(wal) == 0 {
+		t.Fatalf("no WAL content: %v", err)
+	}
+	return db, wal
+}
+
+// A visit committed only to browser.db-wal (a separate backup entry) is
+// read and checked; the backup folder is left exactly as it was.
+func TestFirefoxHistoryWAL(t *testing.T) {
+	db, wal := walDBBytes(t, append(firefoxBrowserSchema,
+		`INSERT INTO history (id, guid, url, title, is_deleted, should_upload) VALUES (1, 'g1', 'https://news.test/', 'News', 0, 1)`,
+		`INSERT INTO visits (id, siteID, date, type, is_local) VALUES (1, 1, 1655526400123456, 1, 1)`),
+		`INSERT INTO history (id, guid, url, title, is_deleted, should_upload) VALUES (2, 'g2', 'https://badbadbad.example.org/wal', 'W', 0, 1)`,
+		`INSERT INTO visits (id, siteID, date, type, is_local) VALUES (2, 2, 1655526460000000, 2, 1)`)
+	bk := backupC2(t, nil,
+		c2File{firefoxGroup, "profile.profile/browser.db", db},
+		c2File{firefoxGroup, "profile.profile/browser.db-wal", wal})
+	before := folderDigestC2(t, bk.Dir)
+	c := mustRunC2(t, NewFirefoxHistory(), bk, indexA(t))
+	if len(c.Records) != 2 || len(c.Alerts) != 1 || c.Records[1].(*firefoxVisit).URL != "https://badbadbad.example.org/wal" {
+		t.Fatalf("R=%d A=%v", len(c.Records), alertsC2(t, c))
+	}
+	if after := folderDigestC2(t, bk.Dir); cmp.Diff(before, after) != "" {
+		t.Errorf("backup folder changed (-before +after):\n%s", cmp.Diff(before, after))
+	}
+}
+
+// folderDigestC2 maps every file under dir to its SHA-256.
+func folderDigestC2(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[p] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
