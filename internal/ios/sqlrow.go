@@ -1,6 +1,7 @@
 package ios
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
@@ -67,6 +68,44 @@ func (r *sqlRow) MarshalJSON() ([]byte, error) {
 	}
 	b = append(b, '}')
 	return b, nil
+}
+
+// AppendIndentedJSON appends the row as json.Indent(MarshalJSON(), prefix,
+// indent) would, without the second pass over the bytes (the results
+// writer looks for this method; it is most of the cost of a large sms.json).
+// Nested values (the links list) are indented by json.Indent itself.
+func (r *sqlRow) AppendIndentedJSON(b []byte, prefix, indent string) ([]byte, error) {
+	if len(r.keys) == 0 {
+		return append(b, "{}"...), nil
+	}
+	b = append(b, '{')
+	for i, k := range r.keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+		b = append(b, prefix...)
+		b = append(b, indent...)
+		b = appendJSONString(b, k)
+		b = append(b, ": "...)
+		switch v := r.vals[i].(type) {
+		case nil, int64, string:
+			b, _ = appendValue(b, v)
+		default:
+			raw, err := marshalValue(v)
+			if err != nil {
+				return nil, fmt.Errorf("column %s: %w", k, err)
+			}
+			var buf bytes.Buffer
+			if err := json.Indent(&buf, raw, prefix+indent, indent); err != nil {
+				return nil, fmt.Errorf("column %s: %w", k, err)
+			}
+			b = append(b, buf.Bytes()...)
+		}
+	}
+	b = append(b, '\n')
+	b = append(b, prefix...)
+	return append(b, '}'), nil
 }
 
 // appendValue appends v as marshalValue would write it.

@@ -45,6 +45,37 @@ func TestSQLRowMarshalMatchesReference(t *testing.T) {
 	}
 }
 
+// TestSQLRowIndentedMatchesIndent: the one-pass indented form equals
+// json.Indent over MarshalJSON, byte for byte.
+func TestSQLRowIndentedMatchesIndent(t *testing.T) {
+	rows := []*sqlRow{{}}
+	vals := []any{nil, int64(7), "x <&> \"q\"", 2.5, math.NaN(), []byte("b\xff"), true, []string{}, []string{"https://a/", "https://b/<x>"}, map[string]any{"k": []int{1, 2}}}
+	r := &sqlRow{}
+	for i, v := range vals {
+		r.keys = append(r.keys, "col"+string(rune('a'+i)))
+		r.vals = append(r.vals, v)
+		rows = append(rows, &sqlRow{keys: []string{"only"}, vals: []any{v}})
+	}
+	rows = append(rows, r)
+	for _, row := range rows {
+		raw, err := row.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := json.Indent(&want, raw, "    ", "    "); err != nil {
+			t.Fatal(err)
+		}
+		got, err := row.AppendIndentedJSON(nil, "    ", "    ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("row %v:\n got %s\nwant %s", row.keys, got, want.Bytes())
+		}
+	}
+}
+
 func BenchmarkSQLRowMarshal(b *testing.B) {
 	r := &sqlRow{}
 	for i := 0; i < 80; i++ {

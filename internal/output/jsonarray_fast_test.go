@@ -65,3 +65,25 @@ func TestMarshalerFastPathSameBytes(t *testing.T) {
 		t.Error("an invalid record was written")
 	}
 }
+
+// selfIndented writes itself already indented.
+type selfIndented struct{}
+
+func (selfIndented) AppendIndentedJSON(b []byte, prefix, indent string) ([]byte, error) {
+	return append(b, "{\n"+prefix+indent+"\"k\": 1\n"+prefix+"}"...), nil
+}
+
+func TestIndentedAppenderWrittenVerbatim(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.json")
+	a := newJSONArrayFile(p)
+	a.add(selfIndented{})
+	a.add(selfIndented{})
+	if err := a.close(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(p)
+	want := "[\n    {\n        \"k\": 1\n    },\n    {\n        \"k\": 1\n    }\n]\n"
+	if string(got) != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
