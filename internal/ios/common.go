@@ -5,6 +5,7 @@
 package ios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -138,9 +139,25 @@ func readPlist(in *module.Input, f source.IOSFile, v any) error {
 	return nil
 }
 
-// decodePlist decodes b into v; the plist library panics on some crafted
-// input, which is turned into an error here.
-func decodePlist(b []byte, v any) (err error) {
+// decodePlist decodes b into v. It is the one way evidence plists are
+// decoded: the checks come first because some crafted plists cannot be
+// caught afterwards (deep XML nesting overflows the decoder's stack, which
+// kills the process; a small binary plist can expand to billions of
+// values), and the plist library panics on other crafted input, which is
+// turned into an error.
+func decodePlist(b []byte, v any) error {
+	if bytes.HasPrefix(b, []byte("bplist")) {
+		if err := checkBplistSize(b); err != nil {
+			return fmt.Errorf("malformed plist: %w", err)
+		}
+	} else if err := checkTextPlistNesting(b); err != nil {
+		return fmt.Errorf("malformed plist: %w", err)
+	}
+	return unmarshalPlist(b, v)
+}
+
+// unmarshalPlist decodes b into v, turning a panic into an error.
+func unmarshalPlist(b []byte, v any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("malformed plist: %v", r)

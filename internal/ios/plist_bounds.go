@@ -1,7 +1,6 @@
 package ios
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -20,14 +19,7 @@ const maxPlistDepth = 512
 // decodePlistBounded is decodePlist for plists taken from evidence blobs:
 // a binary plist is first checked to decode to at most maxPlistNodes
 // values.
-func decodePlistBounded(b []byte, v any) error {
-	if bytes.HasPrefix(b, []byte("bplist")) {
-		if err := checkBplistSize(b); err != nil {
-			return fmt.Errorf("malformed plist: %w", err)
-		}
-	}
-	return decodePlist(b, v)
-}
+func decodePlistBounded(b []byte, v any) error { return decodePlist(b, v) }
 
 // checkBplistSize walks a binary plist's object graph and counts the
 // values it expands to, each shared object counted once per reference.

@@ -95,14 +95,7 @@ func jsonString(m map[string]any, key string) string {
 // exhaust the stack or memory while decoding: binary plists that expand
 // past maxPlistNodes values or nest too deep (decodePlistBounded), XML and
 // text plists nested too deep or too large (checkTextPlistNesting).
-func decodeEvidencePlist(b []byte, v any) error {
-	if !bytes.HasPrefix(b, []byte("bplist")) {
-		if err := checkTextPlistNesting(b); err != nil {
-			return fmt.Errorf("malformed plist: %w", err)
-		}
-	}
-	return decodePlistBounded(b, v)
-}
+func decodeEvidencePlist(b []byte, v any) error { return decodePlist(b, v) }
 
 // maxTextPlistDepth bounds the nesting of an XML or text plist. The plist
 // decoder recurses once per level and a stack overflow kills the whole
