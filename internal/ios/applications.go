@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -87,21 +88,26 @@ func (m *Applications) Run(_ context.Context, in *module.Input, out module.Emitt
 	if err != nil {
 		return err
 	}
+	// One unreadable receipt fails the module, but only after every other
+	// app has been checked: a crafted file must not hide the rest.
+	var errs []error
 	for _, f := range files {
 		b, err := readFile(in, f)
 		if err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
 		rec, err := appRecord("", b)
 		if err != nil {
-			return fmt.Errorf("%s: %w", fileLabel(f), err)
+			errs = append(errs, fmt.Errorf("%s: %w", fileLabel(f), err))
+			continue
 		}
 		// MVT writes the file's path after the metadata, then the date.
 		orderedSetC2(rec, "file_path", f.Path)
 		setPurchaseDate(rec)
 		emitApplication(in.IOCs, rec, out)
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // runBackup reads the Applications dictionary of the backup's Info.plist.

@@ -138,9 +138,14 @@ func TestApplicationsDump(t *testing.T) {
 	if got := alertsC2(t, c); len(got) != 1 || !strings.HasPrefix(got[0], "MEDIUM|Suspicious app not installed from the App Store or MDM: org.altstore.app") {
 		t.Errorf("alerts = %v", got)
 	}
-	bad := dumpA(t, map[string][]byte{"private/var/containers/Bundle/Application/1111/iTunesMetadata.plist": []byte("<plist><dict><key>a</key>")})
-	if _, err := runC2(t, NewApplications(), bad, nil); err == nil || !strings.Contains(err.Error(), "iTunesMetadata.plist") {
-		t.Errorf("corrupt: err = %v", err)
+	// A corrupt receipt fails the module, after the other apps are checked.
+	bad := dumpA(t, map[string][]byte{
+		"private/var/containers/Bundle/Application/1111/iTunesMetadata.plist": []byte("<plist><dict><key>a</key>"),
+		"private/var/containers/Bundle/Application/2222/iTunesMetadata.plist": appMetadata(t, "org.altstore.app", "com.altstore.AltStore"),
+	})
+	c, err := runC2(t, NewApplications(), bad, nil)
+	if err == nil || !strings.Contains(err.Error(), "Application/1111/iTunesMetadata.plist") || len(c.Records) != 1 || len(c.Alerts) != 1 {
+		t.Errorf("corrupt: err = %v, R=%d A=%d", err, len(c.Records), len(c.Alerts))
 	}
 	if _, err := runC2(t, NewApplications(), dumpA(t, map[string][]byte{"x": nil}), nil); !isNoData(err) {
 		t.Errorf("no apps in dump: err = %v", err)

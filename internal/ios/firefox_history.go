@@ -3,6 +3,7 @@ package ios
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 
@@ -83,12 +84,14 @@ func (m *FirefoxHistory) Run(ctx context.Context, in *module.Input, out module.E
 	if err != nil {
 		return err
 	}
+	// A broken database fails the module after the others are read.
+	var errs []error
 	for _, f := range files {
 		if err := m.readDB(ctx, in, f, out); err != nil {
-			return err
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (m *FirefoxHistory) readDB(ctx context.Context, in *module.Input, f source.IOSFile, out module.Emitter) error {

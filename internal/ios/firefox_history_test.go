@@ -97,6 +97,14 @@ func TestFirefoxHistoryErrors(t *testing.T) {
 	if _, err := runC2(t, NewFirefoxHistory(), bk, nil); err == nil || !strings.Contains(err.Error(), "tables found: clients, tabs") {
 		t.Errorf("unknown schema: err = %v", err)
 	}
+	// A corrupt places.db fails the module, but browser.db is still read
+	// and checked.
+	bk = backupC2(t, nil, c2File{firefoxGroup, "profile.profile/browser.db", firefoxBrowserBytes(t)},
+		c2File{firefoxGroup, "profile.profile/places.db", []byte(strings.Repeat("x", 4096))})
+	c, err := runC2(t, NewFirefoxHistory(), bk, indexA(t))
+	if err == nil || !strings.Contains(err.Error(), "profile.profile/places.db") || len(c.Records) != 3 || len(c.Alerts) != 1 {
+		t.Errorf("corrupt places.db: err = %v R=%d A=%d", err, len(c.Records), len(c.Alerts))
+	}
 }
 
 // firefoxTime tells the three clocks apart by magnitude.
