@@ -53,3 +53,18 @@ func TestCountTopLevel(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCountTopLevel: never panics, and on valid JSON agrees with the decoder.
+func FuzzCountTopLevel(f *testing.F) {
+	for _, s := range []string{`[]`, `{"a": [1, {"b": "]"}]}`, `[1, "x\"y", null]`, `"s"`, `[1,`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := countTopLevel(bufio.NewReaderSize(strings.NewReader(s), 16))
+		if json.Valid([]byte(s)) {
+			if want := decoderCount(s); got != want {
+				t.Errorf("%q: %d, decoder %d", s, got, want)
+			}
+		}
+	})
+}
