@@ -30,7 +30,6 @@ func newAndroidCheckAndroidQFCmd(app *App) *cobra.Command {
 and, nested, the bugreport modules on *bugreport.zip, the backup modules on backup.ab and the
 intrusion-log modules on intrusion_logs/. An age-encrypted acquisition is decrypted as a stream
 with the private key given by --identity; nothing decrypted is written to disk.`,
-		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "android check-androidqf",
@@ -45,7 +44,7 @@ with the private key given by --identity; nothing decrypted is written to disk.`
 			})
 		},
 	}
-	f.register(cmd, false)
+	f.register(cmd, false, androidQFModuleList)
 	pw.register(cmd.Flags(), true)
 	cmd.Flags().StringVar(&identity, "identity", "", "age identity file (private key) for an encrypted .zip.age acquisition")
 	return cmd

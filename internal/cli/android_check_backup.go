@@ -23,7 +23,6 @@ func newAndroidCheckBackupCmd(app *App) *cobra.Command {
 folder extracted from one (holding apps/...). The password of an encrypted backup comes from
 --password-file, SPYGLASS_ANDROID_BACKUP_PASSWORD (or MVT_ANDROID_BACKUP_PASSWORD), -p, or a
 prompt; -n never prompts.`,
-		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "android check-backup",
@@ -44,7 +43,7 @@ prompt; -n never prompts.`,
 			})
 		},
 	}
-	f.register(cmd, false)
+	f.register(cmd, false, backup.Modules)
 	pw.register(cmd.Flags(), true)
 	return cmd
 }

@@ -13,7 +13,6 @@ func newAndroidCheckBugreportCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check-bugreport [flags] BUGREPORT",
 		Short: "Check an Android bugreport (.zip or unzipped folder)",
-		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "android check-bugreport",
@@ -34,6 +33,6 @@ func newAndroidCheckBugreportCmd(app *App) *cobra.Command {
 			})
 		},
 	}
-	f.register(cmd, false)
+	f.register(cmd, false, bugreport.Modules)
 	return cmd
 }

@@ -16,7 +16,6 @@ func newAndroidCheckIntrusionLogsCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check-intrusion-logs [flags] LOGS",
 		Short: "Check Android intrusion logging exports (folder or .zip of NDJSON files)",
-		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if tz != "" {
 				if _, err := time.LoadLocation(tz); err != nil {
@@ -40,7 +39,7 @@ func newAndroidCheckIntrusionLogsCmd(app *App) *cobra.Command {
 			})
 		},
 	}
-	f.register(cmd, false)
+	f.register(cmd, false, intrusionlogs.Modules)
 	cmd.Flags().StringVarP(&tz, "timezone", "t", "", "IANA time zone for the timestamps (default UTC)")
 	return cmd
 }

@@ -35,7 +35,22 @@ type checkFlags struct {
 	redact     bool
 }
 
-func (f *checkFlags) register(cmd *cobra.Command, withFast bool) {
+// register adds the flags to cmd, and makes -l/--list-modules work without
+// the evidence argument (it lists mods and exits). Call it after RunE is set.
+func (f *checkFlags) register(cmd *cobra.Command, withFast bool, mods func() []module.Module) {
+	run := cmd.RunE
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		if f.list {
+			return cobra.MaximumNArgs(1)(c, args)
+		}
+		return cobra.ExactArgs(1)(c, args)
+	}
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if f.list {
+			return listModules(c.OutOrStdout(), mods())
+		}
+		return run(c, args)
+	}
 	fl := cmd.Flags()
 	f.iocs.register(fl)
 	fl.StringVarP(&f.output, "output", "o", "", "folder for the results (created if missing)")
@@ -75,9 +90,6 @@ type checkSpec struct {
 // runCheck is the flow every check-* command shares: indicators, output
 // folder, logs, modules, result files and the console summary.
 func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) error {
-	if f.list {
-		return listModules(app.Stdout, spec.modules)
-	}
 	if _, err := os.Stat(spec.target); err != nil {
 		return fmt.Errorf("cannot read %s: %w", spec.target, err)
 	}

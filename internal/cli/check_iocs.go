@@ -23,7 +23,6 @@ func newCheckIOCsCmd(app *App) *cobra.Command {
 		Long: `Re-check the <module>.json files of a results folder, written by spyglass or by MVT,
 against the indicators loaded now. New alerts are written to the folder given by -o,
 never into the folder being read.`,
-		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			if f.output == "" {
@@ -55,7 +54,7 @@ never into the folder being read.`,
 			})
 		},
 	}
-	f.register(cmd, false)
+	f.register(cmd, false, func() []module.Module { return platformModules("ios") })
 	return cmd
 }
 

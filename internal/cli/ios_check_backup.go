@@ -24,7 +24,6 @@ An encrypted backup is checked in place: its files are decrypted in memory (or i
 temporary files removed on exit), never written beside the evidence. The password comes from
 --password-file, SPYGLASS_IOS_BACKUP_PASSWORD (or MVT_IOS_BACKUP_PASSWORD), -p, or a prompt;
 -k/--key-file uses a key saved by "spyglass ios extract-key" instead.`,
-		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir, err := source.FindIOSBackup(args[0])
 			if err != nil {
@@ -50,7 +49,7 @@ temporary files removed on exit), never written beside the evidence. The passwor
 			})
 		},
 	}
-	f.register(cmd, true)
+	f.register(cmd, true, ios.BackupModules)
 	cred.register(cmd)
 	return cmd
 }

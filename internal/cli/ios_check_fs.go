@@ -16,7 +16,6 @@ func newIOSCheckFSCmd(app *App) *cobra.Command {
 		Long: `Check a full filesystem dump (a jailbreak or checkm8 extraction, laid out as the
 phone's filesystem: private/var/mobile/...) with the modules that read the same artifacts in
 backups. Symbolic links inside the dump are never followed outside it.`,
-		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "ios check-fs",
@@ -35,6 +34,6 @@ backups. Symbolic links inside the dump are never followed outside it.`,
 			})
 		},
 	}
-	f.register(cmd, true)
+	f.register(cmd, true, ios.FSModules)
 	return cmd
 }
