@@ -29,7 +29,18 @@ func OpenBugreport(p string) (*Bugreport, error) {
 		return nil, err
 	}
 	if st.IsDir() {
-		return NewBugreport(os.DirFS(p), p, nil)
+		// os.Root, not os.DirFS: a symlink planted in the report must not
+		// lead outside it (os.DirFS follows symlinks anywhere).
+		root, err := os.OpenRoot(p)
+		if err != nil {
+			return nil, err
+		}
+		b, err := NewBugreport(root.FS(), p, root)
+		if err != nil {
+			root.Close()
+			return nil, err
+		}
+		return b, nil
 	}
 	z, err := OpenZip(p, ZipOptions{})
 	if err != nil {

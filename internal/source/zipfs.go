@@ -30,6 +30,10 @@ type ZipOptions struct {
 	// DefaultMaxNestedInMemory). A stored (uncompressed) nested zip is read
 	// in place and has no such limit.
 	MaxNestedInMemory int64
+	// MaxRatio caps how many times larger than its compressed bytes an
+	// entry of more than RatioFloor bytes may decompress (default
+	// DefaultMaxRatio); a larger ratio is refused as a decompression bomb.
+	MaxRatio int64
 }
 
 // Zip limits. Real acquisitions hold entries of a few GB at most (APKs,
@@ -38,7 +42,21 @@ const (
 	DefaultMaxEntrySize      = 16 << 30
 	DefaultMaxZipDepth       = 3
 	DefaultMaxNestedInMemory = 1 << 30
+	// DefaultMaxRatio: text and databases deflate 5:1 to 20:1; DEFLATE's
+	// ceiling is about 1032:1, reached only by long runs of one byte. A
+	// 10 GB file of zeros in a 10 MB zip costs every module that reads it
+	// tens of seconds while holding nothing: refused, it costs nothing.
+	DefaultMaxRatio = 200
+	// RatioFloor: entries up to this size are never refused for their
+	// ratio (a small file of zeros is harmless and may be real).
+	RatioFloor = 64 << 20
 )
+
+// ErrLikelyBomb is returned when opening an entry whose declared size is
+// out of all proportion to its compressed size. A header that understates
+// the size to pass this check is caught while reading: archive/zip fails
+// an entry that decompresses to more than it declares.
+var ErrLikelyBomb = errors.New("refusing a likely decompression bomb")
 
 func (o ZipOptions) withDefaults() ZipOptions {
 	if o.MaxEntrySize <= 0 {
@@ -49,6 +67,9 @@ func (o ZipOptions) withDefaults() ZipOptions {
 	}
 	if o.MaxNestedInMemory <= 0 {
 		o.MaxNestedInMemory = DefaultMaxNestedInMemory
+	}
+	if o.MaxRatio <= 0 {
+		o.MaxRatio = DefaultMaxRatio
 	}
 	return o
 }
@@ -213,6 +234,9 @@ func (z *ZipFS) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	if f, ok := z.files[name]; ok {
+		if err := z.checkRatio(f); err != nil {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		}
 		rc, err := f.Open()
 		if err != nil {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("in %s: %w", z.name, err)}
@@ -224,6 +248,18 @@ func (z *ZipFS) Open(name string) (fs.File, error) {
 		return &zipDir{z: z, name: name, kids: kids}, nil
 	}
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+// checkRatio refuses an entry that decompresses to far more than it holds.
+func (z *ZipFS) checkRatio(f *zip.File) error {
+	if f.Method == zip.Store || f.UncompressedSize64 <= RatioFloor {
+		return nil
+	}
+	if f.CompressedSize64 == 0 || f.UncompressedSize64/f.CompressedSize64 > uint64(z.opts.MaxRatio) {
+		return fmt.Errorf("in %s: %w: %d bytes compressed declare %d bytes (more than %d times larger)",
+			z.name, ErrLikelyBomb, f.CompressedSize64, f.UncompressedSize64, z.opts.MaxRatio)
+	}
+	return nil
 }
 
 // ReadDir implements fs.ReadDirFS.
