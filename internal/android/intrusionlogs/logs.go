@@ -70,7 +70,8 @@ func (l *Logs) eachEvent(typ string, log *slog.Logger, warnUnknown bool, fn func
 	seen := map[[32]byte]bool{}
 	unknown := map[string]int{}
 	files := 0
-	err := walk(l.FS, l.Name, 0, func(name string, r io.Reader) error {
+	var skipped []error
+	err := walk(l.FS, l.Name, 0, &skipped, func(name string, r io.Reader) error {
 		files++
 		return scanLines(name, r, log, func(ev map[string]json.RawMessage) error {
 			for k, body := range ev {
@@ -104,7 +105,7 @@ func (l *Logs) eachEvent(typ string, log *slog.Logger, warnUnknown bool, fn func
 	if err != nil {
 		return err
 	}
-	if files == 0 {
+	if files == 0 && len(skipped) == 0 {
 		return errNoFiles
 	}
 	for k, n := range unknown {
@@ -113,7 +114,9 @@ func (l *Logs) eachEvent(typ string, log *slog.Logger, warnUnknown bool, fn func
 		}
 		log.Warn("intrusion log: unknown event type", "type", k, "count", n)
 	}
-	return nil
+	// What could be read was; the module still fails so that the parts it
+	// could not read are reported.
+	return errors.Join(skipped...)
 }
 
 var errNoFiles = errors.New("no intrusion log (.txt) files")
@@ -135,8 +138,11 @@ func fingerprint(body json.RawMessage) ([32]byte, error) {
 }
 
 // walk calls fn for every .txt file under fsys, descending into .zip files
-// (depth-bounded, each read into memory up to maxNestedZip).
-func walk(fsys fs.FS, label string, depth int, fn func(name string, r io.Reader) error) error {
+// (depth-bounded, each read into memory up to maxNestedZip). A nested zip
+// that cannot be read (too deep, too large, unsafe names) is added to
+// skipped and the walk goes on: one planted archive must not hide every
+// file after it.
+func walk(fsys fs.FS, label string, depth int, skipped *[]error, fn func(name string, r io.Reader) error) error {
 	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", label, err)
@@ -150,19 +156,28 @@ func walk(fsys fs.FS, label string, depth int, fn func(name string, r io.Reader)
 		case strings.HasSuffix(lower, ".txt"):
 			f, err := fsys.Open(p)
 			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+				*skipped = append(*skipped, fmt.Errorf("%s: %w", name, err))
+				return nil
 			}
 			defer f.Close()
-			return fn(name, f)
+			err = fn(name, f)
+			var bad unreadableFile
+			if errors.As(err, &bad) {
+				*skipped = append(*skipped, err)
+				return nil
+			}
+			return err
 		case strings.HasSuffix(lower, ".zip"):
 			if depth >= maxDepth {
-				return fmt.Errorf("%s: zips nested more than %d deep", name, maxDepth)
+				*skipped = append(*skipped, fmt.Errorf("%s: zips nested more than %d deep, not read", name, maxDepth))
+				return nil
 			}
 			inner, err := openNested(fsys, p)
 			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+				*skipped = append(*skipped, fmt.Errorf("%s: %w", name, err))
+				return nil
 			}
-			return walk(inner, name+"::", depth+1, fn)
+			return walk(inner, name+"::", depth+1, skipped, fn)
 		}
 		return nil
 	})
@@ -208,7 +223,14 @@ func scanLines(name string, r io.Reader, log *slog.Logger, fn func(map[string]js
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s line %d: %w", name, n+1, err)
+		return unreadableFile{fmt.Errorf("%s line %d: %w", name, n+1, err)}
 	}
 	return nil
 }
+
+// unreadableFile marks a file that could not be read to its end (a read
+// error, an overlong line): the walk reports it and goes on.
+type unreadableFile struct{ err error }
+
+func (u unreadableFile) Error() string { return u.err.Error() }
+func (u unreadableFile) Unwrap() error { return u.err }
