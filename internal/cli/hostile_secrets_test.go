@@ -109,3 +109,32 @@ func TestHostileSecretsNeverWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileNoNetwork runs every command that is not asked to go online,
+// with the default (embedded) indicators, on a transport that fails the
+// test on any dial.
+func TestHostileNoNetwork(t *testing.T) {
+	results := t.TempDir()
+	logs := t.TempDir()
+	intrusionLogExport(t, logs)
+	for _, args := range [][]string{
+		{"ios", "check-backup", "-o", results, iosBackupFixture},
+		{"ios", "check-fs", "-o", t.TempDir(), t.TempDir()},
+		{"android", "check-androidqf", "-n", "-o", t.TempDir(), aqfFolder},
+		{"android", "check-bugreport", "-o", t.TempDir(), bugreportFolder},
+		{"android", "check-backup", "-n", "-o", t.TempDir(), abDir + "/backup.ab"},
+		{"android", "check-intrusion-logs", "-o", t.TempDir(), logs},
+		{"check-iocs", "-o", t.TempDir(), results},
+		{"report", "-o", filepath.Join(t.TempDir(), "r.html"), results},
+		{"iocs", "list"},
+		{"iocs", "check", "example.org"},
+		{"demo", "-o", t.TempDir()},
+	} {
+		t.Run(args[0]+" "+args[1], func(t *testing.T) {
+			app, stdout, stderr := testApp(t)
+			if code := run(t, app, append([]string{}, args...)...); code != 0 {
+				t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+			}
+		})
+	}
+}
