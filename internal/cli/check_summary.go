@@ -46,7 +46,7 @@ func buildSummary(app *App, spec checkSpec, statuses []module.Status, alerts []a
 
 // jsonlFile is timeline.jsonl, written while timeline.csv is.
 type jsonlFile struct {
-	f *os.File
+	f *output.AsyncFile
 	b *bufio.Writer
 	w *report.JSONLWriter
 }
@@ -56,8 +56,9 @@ func newJSONLFile(path string) (*jsonlFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := bufio.NewWriterSize(f, 1<<20)
-	return &jsonlFile{f: f, b: b, w: report.NewJSONLWriter(b)}, nil
+	af := output.NewAsyncFile(f)
+	b := bufio.NewWriterSize(af, 1<<20)
+	return &jsonlFile{f: af, b: b, w: report.NewJSONLWriter(b)}, nil
 }
 
 // close finishes the file; like timeline.csv, an empty timeline writes no

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -23,8 +22,7 @@ type indentedAppender interface {
 type jsonArrayFile struct {
 	final string
 	tmp   string
-	f     *os.File
-	w     *bufio.Writer
+	w     *AsyncFile
 	n     int
 	buf   bytes.Buffer
 	enc   *json.Encoder
@@ -44,12 +42,13 @@ func (a *jsonArrayFile) add(v any) {
 	if a.err != nil {
 		return
 	}
-	if a.f == nil {
-		a.f, a.err = os.OpenFile(a.tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if a.err != nil {
+	if a.w == nil {
+		f, err := os.OpenFile(a.tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			a.err = err
 			return
 		}
-		a.w = bufio.NewWriterSize(a.f, 256<<10)
+		a.w = NewAsyncFile(f)
 		a.w.WriteString("[\n    ")
 	} else {
 		a.w.WriteString(",\n    ")
@@ -79,21 +78,22 @@ func (a *jsonArrayFile) add(v any) {
 		a.err = fmt.Errorf("encoding a record: %w", err)
 		return
 	}
-	a.w.Write(bytes.TrimRight(a.buf.Bytes(), "\n"))
+	if _, err := a.w.Write(bytes.TrimRight(a.buf.Bytes(), "\n")); err != nil {
+		a.err = err
+	}
 	a.n++
 }
 
 // close finishes the list and moves it into place; an empty list writes no
 // file, as MVT does.
 func (a *jsonArrayFile) close() error {
-	if a.f == nil {
+	if a.w == nil {
 		return a.err
 	}
 	if a.err == nil {
-		a.w.WriteString("\n]\n")
-		a.err = a.w.Flush()
+		_, a.err = a.w.WriteString("\n]\n")
 	}
-	if err := a.f.Close(); a.err == nil {
+	if err := a.w.Close(); a.err == nil {
 		a.err = err
 	}
 	if a.err != nil {

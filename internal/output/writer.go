@@ -142,8 +142,9 @@ func writeFileAtomic(path string, fill func(*bufio.Writer) error) error {
 	if err != nil {
 		return err
 	}
-	b := bufio.NewWriterSize(f, 1<<20)
-	err = errors.Join(fill(b), b.Flush(), f.Close())
+	af := NewAsyncFile(f)
+	b := bufio.NewWriterSize(af, 1<<20)
+	err = errors.Join(fill(b), b.Flush(), af.Close())
 	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("writing %s: %w", filepath.Base(path), err)

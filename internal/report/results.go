@@ -126,6 +126,15 @@ func (r *Results) load(root *os.Root) error {
 	if err != nil {
 		return fmt.Errorf("listing results folder %s: %w", r.Dir, err)
 	}
+	// Our own summary.json already holds each module's record count: use it
+	// rather than scanning the module files again (gigabytes on a large
+	// case). MVT folders have no summary and are counted.
+	known := map[string]int{}
+	if r.Summary != nil {
+		for _, m := range r.Summary.Modules {
+			known[m.Name] = m.Records
+		}
+	}
 	var detected []string
 	for _, e := range entries {
 		name := e.Name()
@@ -138,7 +147,11 @@ func (r *Results) load(root *os.Root) error {
 		case strings.HasSuffix(slug, "_detected"):
 			detected = append(detected, name)
 		default:
-			r.Modules = append(r.Modules, ModuleFile{Slug: slug, Path: name, Records: countRecords(root, name)})
+			n, ok := known[slug]
+			if !ok {
+				n = countRecords(root, name)
+			}
+			r.Modules = append(r.Modules, ModuleFile{Slug: slug, Path: name, Records: n})
 		}
 	}
 	sort.Slice(r.Modules, func(i, j int) bool { return r.Modules[i].Slug < r.Modules[j].Slug })

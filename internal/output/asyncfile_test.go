@@ -1,0 +1,44 @@
+package output
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestAsyncFileWritesEverythingInOrder(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := NewAsyncFile(f)
+	var want bytes.Buffer
+	for i := 0; i < 3000; i++ {
+		chunk := strings.Repeat(string(rune('a'+i%26)), i) // crosses many 1 MiB buffers
+		a.WriteString(chunk)
+		a.Write([]byte{'\n'})
+		want.WriteString(chunk + "\n")
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(p)
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("%d bytes written, want %d", len(got), want.Len())
+	}
+}
+
+func TestAsyncFileReportsWriteErrors(t *testing.T) {
+	f, err := os.Open(os.DevNull) // read-only: every write fails
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := NewAsyncFile(f)
+	a.Write(bytes.Repeat([]byte("x"), 3*asyncChunk))
+	if err := a.Close(); err == nil {
+		t.Error("write error lost")
+	}
+}
