@@ -117,7 +117,7 @@ func readFile(in *module.Input, f source.IOSFile) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", fileLabel(f), err)
 	}
 	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, maxPlistSize+1))
+	b, err := readBounded(fh)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", fileLabel(f), err)
 	}
@@ -125,6 +125,40 @@ func readFile(in *module.Input, f source.IOSFile) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", fileLabel(f), maxPlistSize)
 	}
 	return b, nil
+}
+
+// readBounded reads a whole artifact of at most maxPlistSize bytes. A file
+// that states a larger size is refused before reading: reading 64 MiB only
+// to refuse it cost a 100 MiB plist some 100 MiB of peak memory per module
+// (issue 7). The buffer is sized from the stated size, so an honest file is
+// read without regrowing; one longer than it says is still bounded.
+func readBounded(fh fs.File) ([]byte, error) {
+	tooLarge := fmt.Errorf("larger than %d bytes", maxPlistSize)
+	st, err := fh.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size() < 0 {
+		b, err := io.ReadAll(io.LimitReader(fh, maxPlistSize+1))
+		if err == nil && len(b) > maxPlistSize {
+			err = tooLarge
+		}
+		return b, err
+	}
+	if st.Size() > maxPlistSize {
+		return nil, tooLarge
+	}
+	b := make([]byte, st.Size()+1)
+	n, err := io.ReadFull(fh, b)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return b[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(io.LimitReader(fh, maxPlistSize+1-int64(n)))
+	b = append(b, rest...)
+	if err == nil && len(b) > maxPlistSize {
+		err = tooLarge
+	}
+	return b, err
 }
 
 // readPlist decodes a plist artifact (XML or binary) into v.
@@ -177,7 +211,7 @@ func readPlistFS(fsys fs.FS, name string, v any) error {
 		return err
 	}
 	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, maxPlistSize+1))
+	b, err := readBounded(fh)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
