@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -185,7 +186,9 @@ func FuzzZipFS(f *testing.F) {
 			if err != nil || d.IsDir() {
 				return nil
 			}
-			if !fs.ValidPath(p) || strings.Contains(p, "..") {
+			// fs.ValidPath rejects ".." elements; a name such as "..000"
+			// is an ordinary file name (found by this fuzz target).
+			if !fs.ValidPath(p) || slices.Contains(strings.Split(p, "/"), "..") {
 				t.Fatalf("unsafe path %q", p)
 			}
 			if f, err := z.Open(p); err == nil {
