@@ -77,28 +77,16 @@ func (m *SMS) Run(ctx context.Context, in *module.Input, out module.Emitter) err
 	// whose handle_id is 0 (some group and system messages). A link in such
 	// a message would go unchecked, so spyglass keeps them (phone_number
 	// null). On the fixture both give the same single record.
-	rows, err := db.QueryContext(ctx, `SELECT message.*, handle.id AS phone_number
-		FROM message LEFT JOIN handle ON handle.ROWID = message.handle_id`)
-	if err != nil {
-		return fmt.Errorf("%s: reading messages: %w", fileLabel(f), err)
-	}
-	defer rows.Close()
-	sc, err := newRowScanner(rows)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
 	n := 0
-	for rows.Next() {
-		r, err := sc.scan(rows, 4)
-		if err != nil {
-			return fmt.Errorf("%s: reading message: %w", fileLabel(f), err)
-		}
+	err = streamRows(ctx, db, f, `SELECT message.*, handle.id AS phone_number
+		FROM message LEFT JOIN handle ON handle.ROWID = message.handle_id`, func(r *sqlRow) error {
 		smsFinish(r)
 		m.emit(in.IOCs, r, out)
 		n++
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: reading messages: %w", fileLabel(f), err)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	logger(in).Debug("extracted SMS messages", "count", n)
 	return nil

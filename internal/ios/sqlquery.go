@@ -38,28 +38,30 @@ func buildSelect(s *sqlitedb.Schema, cols []sqlCol) (string, int) {
 }
 
 // streamRows runs query and calls fn for each row, in order, without
-// holding the rows.
+// holding the rows; fn runs on a second goroutine (see pipeline).
 func streamRows(ctx context.Context, db *sqlitedb.DB, f source.IOSFile, query string, fn func(*sqlRow) error) error {
-	rows, err := db.QueryContext(ctx, query)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	defer rows.Close()
-	sc, err := newRowScanner(rows)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	for rows.Next() {
-		r, err := sc.scan(rows, 4)
+	return pipeline(ctx, func(yield func(*sqlRow) error) error {
+		rows, err := db.QueryContext(ctx, query)
 		if err != nil {
 			return fmt.Errorf("%s: %w", fileLabel(f), err)
 		}
-		if err := fn(r); err != nil {
-			return err
+		defer rows.Close()
+		sc, err := newRowScanner(rows)
+		if err != nil {
+			return fmt.Errorf("%s: %w", fileLabel(f), err)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	return nil
+		for rows.Next() {
+			r, err := sc.scan(rows, 4)
+			if err != nil {
+				return fmt.Errorf("%s: %w", fileLabel(f), err)
+			}
+			if err := yield(r); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("%s: %w", fileLabel(f), err)
+		}
+		return nil
+	}, fn)
 }
