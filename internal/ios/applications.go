@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"sort"
@@ -174,12 +173,12 @@ func readInfoPlist(fsys fs.FS) ([]byte, error) {
 		return nil, module.NoData("the backup's Info.plist")
 	}
 	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, maxInfoPlistSize+1))
+	// Refused from its stated size before anything is read, and read into
+	// a buffer of that size: a crafted Info.plist costs no more memory than
+	// a real one of the same size.
+	b, err := readBounded(fh, maxInfoPlistSize)
 	if err != nil {
 		return nil, fmt.Errorf("Info.plist: %w", err)
-	}
-	if len(b) > maxInfoPlistSize {
-		return nil, fmt.Errorf("Info.plist: larger than %d bytes", maxInfoPlistSize)
 	}
 	return b, nil
 }

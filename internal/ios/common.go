@@ -117,7 +117,7 @@ func readFile(in *module.Input, f source.IOSFile) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", fileLabel(f), err)
 	}
 	defer fh.Close()
-	b, err := readBounded(fh)
+	b, err := readBounded(fh, maxPlistSize)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", fileLabel(f), err)
 	}
@@ -127,22 +127,22 @@ func readFile(in *module.Input, f source.IOSFile) ([]byte, error) {
 	return b, nil
 }
 
-// readBounded reads a whole artifact of at most maxPlistSize bytes. A file
+// readBounded reads a whole artifact of at most max bytes. A file
 // that states a larger size is refused before reading: reading 64 MiB only
 // to refuse it cost a 100 MiB plist some 100 MiB of peak memory per module
 // (issue 7). The buffer is sized from the stated size, so an honest file is
 // read without regrowing; one longer than it says is still bounded.
-func readBounded(fh fs.File) ([]byte, error) {
-	tooLarge := fmt.Errorf("larger than %d bytes", maxPlistSize)
+func readBounded(fh fs.File, max int64) ([]byte, error) {
+	tooLarge := fmt.Errorf("larger than %d bytes", max)
 	st, err := fh.Stat()
 	if err != nil || !st.Mode().IsRegular() || st.Size() < 0 {
-		b, err := io.ReadAll(io.LimitReader(fh, maxPlistSize+1))
-		if err == nil && len(b) > maxPlistSize {
+		b, err := io.ReadAll(io.LimitReader(fh, max+1))
+		if err == nil && int64(len(b)) > max {
 			err = tooLarge
 		}
 		return b, err
 	}
-	if st.Size() > maxPlistSize {
+	if st.Size() > max {
 		return nil, tooLarge
 	}
 	b := make([]byte, st.Size()+1)
@@ -153,9 +153,9 @@ func readBounded(fh fs.File) ([]byte, error) {
 	case err != nil:
 		return nil, err
 	}
-	rest, err := io.ReadAll(io.LimitReader(fh, maxPlistSize+1-int64(n)))
+	rest, err := io.ReadAll(io.LimitReader(fh, max+1-int64(n)))
 	b = append(b, rest...)
-	if err == nil && len(b) > maxPlistSize {
+	if err == nil && int64(len(b)) > max {
 		err = tooLarge
 	}
 	return b, err
@@ -211,7 +211,7 @@ func readPlistFS(fsys fs.FS, name string, v any) error {
 		return err
 	}
 	defer fh.Close()
-	b, err := readBounded(fh)
+	b, err := readBounded(fh, maxPlistSize)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

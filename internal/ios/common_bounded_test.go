@@ -37,16 +37,16 @@ func (s statedInfo) Sys() any           { return nil }
 // A file longer or shorter than it states is still read correctly.
 func TestReadBounded(t *testing.T) {
 	big := &statedFile{size: 100 << 20, r: zeroReader{}}
-	if _, err := readBounded(big); err == nil || !strings.Contains(err.Error(), "larger than") || big.read != 0 {
+	if _, err := readBounded(big, maxPlistSize); err == nil || !strings.Contains(err.Error(), "larger than") || big.read != 0 {
 		t.Errorf("oversized file: err %v after reading %d bytes", err, big.read)
 	}
 	liar := &statedFile{size: 10, r: io.LimitReader(zeroReader{}, maxPlistSize+100)}
-	if _, err := readBounded(liar); err == nil || liar.read > maxPlistSize+1 {
+	if _, err := readBounded(liar, maxPlistSize); err == nil || liar.read > maxPlistSize+1 {
 		t.Errorf("file longer than stated: err %v after reading %d bytes", err, liar.read)
 	}
 	for _, c := range []struct{ stated, real int64 }{{10, 10}, {10, 4}, {10, 30}, {0, 5}} {
 		f := &statedFile{size: c.stated, r: io.LimitReader(zeroReader{}, c.real)}
-		if b, err := readBounded(f); err != nil || int64(len(b)) != c.real {
+		if b, err := readBounded(f, maxPlistSize); err != nil || int64(len(b)) != c.real {
 			t.Errorf("stated %d, real %d: got %d bytes, %v", c.stated, c.real, len(b), err)
 		}
 	}
