@@ -385,7 +385,10 @@ func (a *AndroidQF) OpenNested(name string) (ReaderAtCloser, int64, error) {
 // file system, with the same name checks and bounds as the acquisition.
 // Close the returned closer when done.
 func (a *AndroidQF) NestedZip(name string) (*ZipFS, io.Closer, error) {
-	if a.zip != nil {
+	// A stored nested zip is read in place; a compressed one goes through
+	// OpenNested, which keeps it in memory only up to MaxNestedInMemory and
+	// spills a larger one to a private temporary file.
+	if a.zip != nil && a.zip.isStored(a.prefix+name) {
 		z, err := a.zip.OpenZip(a.prefix + name)
 		if err != nil {
 			return nil, nil, err

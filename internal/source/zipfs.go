@@ -296,6 +296,12 @@ func (z *ZipFS) stat(name string) fs.FileInfo {
 	return nil
 }
 
+// isStored reports whether name is an uncompressed entry.
+func (z *ZipFS) isStored(name string) bool {
+	f, ok := z.files[name]
+	return ok && f.Method == zip.Store
+}
+
 // OpenZip opens a zip stored inside this one (a bugreport.zip inside an
 // AndroidQF zip). Nesting is capped by ZipOptions.MaxDepth.
 func (z *ZipFS) OpenZip(name string) (*ZipFS, error) {
