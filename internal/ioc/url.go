@@ -65,8 +65,8 @@ func (x *Index) checkExactURL(scheme, host, port, rest string) *Match {
 func splitURL(s string) (scheme, authority, rest string) {
 	if i := strings.Index(s, "://"); i > 0 && validScheme(s[:i]) {
 		scheme, s = s[:i], s[i+3:]
-	} else if strings.HasPrefix(s, "//") {
-		s = s[2:]
+	} else {
+		s = strings.TrimPrefix(s, "//")
 	}
 	for i := 0; i < len(s); i++ {
 		switch s[i] {

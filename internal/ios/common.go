@@ -20,7 +20,6 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 	"github.com/spyglass-forensics/spyglass/internal/sqlitedb"
-	"github.com/spyglass-forensics/spyglass/internal/timeutil"
 )
 
 // maxPlistSize bounds the plists modules read into memory. Real ones are a
@@ -161,18 +160,6 @@ func readBounded(fh fs.File, max int64) ([]byte, error) {
 	return b, err
 }
 
-// readPlist decodes a plist artifact (XML or binary) into v.
-func readPlist(in *module.Input, f source.IOSFile, v any) error {
-	b, err := readFile(in, f)
-	if err != nil {
-		return err
-	}
-	if err := decodePlist(b, v); err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	return nil
-}
-
 // decodePlist decodes b into v. It is the one way evidence plists are
 // decoded: the checks come first because some crafted plists cannot be
 // caught afterwards (deep XML nesting overflows the decoder's stack, which
@@ -230,15 +217,6 @@ func logger(in *module.Input) *slog.Logger {
 	}
 	return slog.New(slog.DiscardHandler)
 }
-
-// appleTime renders Apple absolute time (seconds since 2001) as MVT does.
-func appleTime(v float64) string { return timeutil.Format(timeutil.FromApple(v)) }
-
-// unixTime renders Unix seconds as MVT does.
-func unixTime(v float64) string { return timeutil.Format(timeutil.FromUnix(v)) }
-
-// chromeTime renders Chrome/WebKit time (µs since 1601) as MVT does.
-func chromeTime(us int64) string { return timeutil.Format(timeutil.FromChrome(us)) }
 
 // iocAlert builds an alert for an indicator match.
 func iocAlert(level alert.Level, msg, eventTime string, rec any, m *ioc.Match) alert.Alert {

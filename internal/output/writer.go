@@ -162,7 +162,6 @@ type moduleOutput struct {
 	hasOne  bool
 	alerts  []alert.Alert
 	events  int
-	err     error
 }
 
 func (m *moduleOutput) Record(rec any) { m.records.add(rec) }

@@ -68,7 +68,7 @@ func TestWriterFilesAndStatuses(t *testing.T) {
 	}}
 	absent := fakeModule{"whatsapp", func(module.Emitter) error { return module.NoData("ChatStorage.sqlite not found") }}
 	broken := fakeModule{"tcc", func(module.Emitter) error { return errors.New("TCC.db: file is not a database") }}
-	crash := fakeModule{"calls", func(module.Emitter) error { var m map[string]int; m["x"] = 1; return nil }}
+	crash := fakeModule{"calls", func(module.Emitter) error { panic("index out of range in a crafted database") }}
 
 	st := runFakes(t, w, sms, info, absent, broken, crash)
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,14 +13,6 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 )
-
-// fileProvider serves a testdata file as the dumpsys text.
-type fileProvider string
-
-func (p fileProvider) OpenDumpsys() (io.ReadCloser, string, error) {
-	f, err := os.Open(filepath.Join("testdata", string(p)))
-	return f, string(p), err
-}
 
 // indicators loads the test STIX file plus extra app ids, as MVT's tests
 // append values to the first collection.

@@ -2,13 +2,6 @@ package dumpsys
 
 import "strings"
 
-// resolverEntry is one component line of a package resolver table:
-// "        b928288 com.samsung.android.app.social/.feed.FeedsActivity".
-type resolverEntry struct {
-	Key       string // the intent action
-	Component string // "pkg/class"
-}
-
 // parseNonDataActions walks the "Non-Data Actions:" category of the named
 // resolver table ("Activity", "Receiver") of the package section and calls
 // fn for every action key (with an empty component) and every component.
