@@ -15,10 +15,23 @@ func BackupModules() []module.Module {
 	return append(mods, mixedModules()...)
 }
 
-// FSModules lists the modules run on a filesystem dump (the mixed ones; the
-// filesystem-only modules are added by the filesystem-dump work).
+// FSModules lists, in MVT's order, every module run on a full filesystem
+// dump: the filesystem-only ones, then the mixed ones.
 func FSModules() []module.Module {
-	return mixedModules()
+	mods := []module.Module{
+		NewCacheFiles(),
+		NewFilesystem(),
+		NewNetusage(),
+		NewAnalytics(),
+		NewAnalyticsIOSVersions(),
+		NewSafariFavicon(),
+		NewShutdownLog(),
+		NewIOSVersionHistory(),
+		NewWebkitIndexedDB(),
+		NewWebkitLocalStorage(),
+		NewWebkitSafariViewService(),
+	}
+	return append(mods, mixedModules()...)
 }
 
 // mixedModules are the modules that read the same artifact from a backup or

@@ -1,0 +1,42 @@
+package ios
+
+import (
+	"context"
+
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
+	"github.com/spyglass-forensics/spyglass/internal/module"
+)
+
+// WebkitIndexedDB lists the sites that stored IndexedDB data in any app's
+// WebKit views.
+type WebkitIndexedDB struct{ r webkitOriginFolders }
+
+// NewWebkitIndexedDB returns the webkit_indexeddb module.
+func NewWebkitIndexedDB() *WebkitIndexedDB {
+	return &WebkitIndexedDB{webkitOriginFolders{
+		slug: "webkit_indexeddb", class: "WebkitIndexedDB", event: "indexeddb_record",
+		what:     "WebKit IndexedDB folders (Containers/Data/Application/*/Library/WebKit/WebsiteData/IndexedDB)",
+		patterns: []string{"private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/IndexedDB"},
+		describe: func(r *webkitOrigin) string {
+			return "IndexedDB folder " + r.Folder + " containing file for URL " + r.URL
+		},
+	}}
+}
+
+// Name implements module.Module.
+func (m *WebkitIndexedDB) Name() string { return m.r.slug }
+
+// Describe implements module.Describer.
+func (*WebkitIndexedDB) Describe() string {
+	return "Sites that stored IndexedDB data in apps' WebKit views (folder names)"
+}
+
+// Run implements module.Module.
+func (m *WebkitIndexedDB) Run(ctx context.Context, in *module.Input, out module.Emitter) error {
+	return m.r.run(ctx, in, out)
+}
+
+// Recheck implements module.Rechecker on one record of webkit_indexeddb.json.
+func (m *WebkitIndexedDB) Recheck(_ context.Context, idx *ioc.Index, raw []byte, out module.Emitter) error {
+	return m.r.recheck(idx, raw, out)
+}
