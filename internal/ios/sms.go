@@ -78,7 +78,7 @@ func (m *SMS) Run(ctx context.Context, in *module.Input, out module.Emitter) err
 	// a message would go unchecked, so spyglass keeps them (phone_number
 	// null). On the fixture both give the same single record.
 	n := 0
-	err = streamRows(ctx, db, f, `SELECT message.*, handle.id AS phone_number
+	err = streamRowsDirect(ctx, db, f, `SELECT message.*, handle.id AS phone_number
 		FROM message LEFT JOIN handle ON handle.ROWID = message.handle_id`, func(r *sqlRow) error {
 		smsFinish(r)
 		m.emit(in.IOCs, r, out)

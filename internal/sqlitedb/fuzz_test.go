@@ -1,6 +1,7 @@
 package sqlitedb
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -44,6 +45,8 @@ func FuzzOpen(f *testing.F) {
 			for rows.Next() {
 			}
 			rows.Close()
+			// Stream reads the same crafted pages through the C API.
+			_ = d.Stream(context.Background(), `SELECT * FROM "`+tb+`"`, 0, func([]string, []any) error { return nil })
 		}
 	})
 }

@@ -28,6 +28,9 @@ import (
 type DB struct {
 	*sql.DB
 	fs *vfs.FS
+	// dsn and pragmas open further connections to the same view (Stream).
+	dsn     string
+	pragmas []string
 	// WAL reports whether a -wal sidecar was read with the database.
 	WAL bool
 }
@@ -89,6 +92,7 @@ func OpenWithWAL(fsys fs.FS, name, walName string) (*DB, error) {
 	// ORDER BY over 500,000 Safari visits), so keep them in memory.
 	q.Add("_pragma", "temp_store(MEMORY)")
 	dsn := "file:" + (&url.URL{Path: dbName}).EscapedPath() + "?" + q.Encode()
+	pragmas := q["_pragma"]
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		vfsys.Close()
@@ -100,7 +104,7 @@ func OpenWithWAL(fsys fs.FS, name, walName string) (*DB, error) {
 		vfsys.Close()
 		return nil, fmt.Errorf("opening %s: %w", name, err)
 	}
-	return &DB{DB: db, fs: vfsys, WAL: withWAL}, nil
+	return &DB{DB: db, fs: vfsys, dsn: dsn, pragmas: pragmas, WAL: withWAL}, nil
 }
 
 // ping reads the schema, which makes SQLite parse the header, replay the WAL
