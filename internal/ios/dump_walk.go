@@ -148,3 +148,20 @@ func dumpFS(in *module.Input, what string) (fs.FS, error) {
 	}
 	return src.FS(), nil
 }
+
+// pathAliases returns p and, for a path under /private/var, /private/etc or
+// /private/tmp, the same path as the phone also shows it (/var, /etc, /tmp
+// are links to them): indicators are written either way, and a dump only
+// has the /private form.
+func pathAliases(p string) []string {
+	for _, top := range []string{"var", "etc", "tmp"} {
+		long, short := "/private/"+top, "/"+top
+		switch {
+		case p == long || strings.HasPrefix(p, long+"/"):
+			return []string{p, short + p[len(long):]}
+		case p == short || strings.HasPrefix(p, short+"/"):
+			return []string{p, long + p[len(short):]}
+		}
+	}
+	return []string{p}
+}

@@ -64,7 +64,8 @@ func (m *Filesystem) Run(ctx context.Context, in *module.Input, out module.Emitt
 }
 
 // filesystemCheck matches "/"+path against file name and path indicators
-// (HIGH), then, unless fast, each path component against process
+// (HIGH; "/private/var/x" also as "/var/x", the way indicators are often
+// written), then, unless fast, each path component against process
 // indicators (HIGH); both may fire, as in MVT. MVT skips that second check with --fast because it
 // compares every component with every process indicator.
 func filesystemCheck(idx *ioc.Index, rec any, p, when string, components bool, out module.Emitter) {
@@ -72,8 +73,11 @@ func filesystemCheck(idx *ioc.Index, rec any, p, when string, components bool, o
 		return
 	}
 	full := "/" + p
-	if m := idx.CheckFilePath(full); m != nil {
-		out.Alert(iocAlert(alert.High, matchMessage(full, m), when, rec, m))
+	for _, alias := range pathAliases(full) {
+		if m := idx.CheckFilePath(alias); m != nil {
+			out.Alert(iocAlert(alert.High, matchMessage(full, m), when, rec, m))
+			break
+		}
 	}
 	if !components {
 		return

@@ -284,11 +284,18 @@ func shutdownRebootSummary(r *shutdownReboot) map[string]any {
 	return map[string]any{"isodate": r.Isodate, "delays": r.Delays, "clients": names}
 }
 
-// shutdownClientCheck matches the client's path against file indicators,
+// shutdownClientCheck matches the client's path against file indicators
+// (also as /private/var/… or /var/…, both names of the same folder),
 // then its components against process indicators (CRITICAL, one alert as
 // in MVT), then flags Pegasus-style locations (iShutdown's check).
 func shutdownClientCheck(idx *ioc.Index, rec any, client, when string, out module.Emitter) {
-	switch m := idx.CheckFilePath(client); {
+	var m *ioc.Match
+	for _, alias := range pathAliases(client) {
+		if m = idx.CheckFilePath(alias); m != nil {
+			break
+		}
+	}
+	switch {
 	case m != nil:
 		out.Alert(iocAlert(alert.Critical, matchMessage(client, m), when, rec, m))
 	default:
