@@ -115,6 +115,10 @@ func parseJournalHeader(r io.Reader) (iosVersionRecord, error) {
 	if err != nil {
 		return rec, fmt.Errorf("header timestamp %q: %w", h.Timestamp, err)
 	}
+	// A zone offset can push year 0001 or 9999 out of four digits in UTC.
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return rec, fmt.Errorf("header timestamp %q out of range", h.Timestamp)
+	}
 	rec.Isodate = timeutil.Format(t)
 	return rec, nil
 }
