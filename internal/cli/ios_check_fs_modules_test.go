@@ -138,7 +138,7 @@ SIGTERM: [1640995200] Processing SIGTERM
 		{alert.Critical, "cache_files"}: 1, {alert.Critical, "safari_favicon"}: 1,
 		{alert.Critical, "analytics"}: 1, {alert.Critical, "webkit_indexeddb"}: 1,
 		{alert.Critical, "webkit_safari_view_service"}: 1,
-		{alert.High, "filesystem"}: 1,
+		{alert.High, "filesystem"}:                     1,
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("alerts %v\nwant %v", got, want)
