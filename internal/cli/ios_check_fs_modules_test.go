@@ -133,7 +133,9 @@ SIGTERM: [1640995200] Processing SIGTERM
 		got[alertKey{a.Level, a.Module}]++
 	}
 	want := map[alertKey]int{
-		// Launch as a path component, and the file-name indicator matched as /var/foobar/txt.
+		// shutdown_log: Launch as a path component (CRITICAL), the
+		// roleaccountd staging folder (HIGH). filesystem: the file-name
+		// indicator /var/foobar/txt on private/var/foobar/txt.
 		{alert.Critical, "shutdown_log"}: 1, {alert.High, "shutdown_log"}: 1,
 		{alert.Critical, "cache_files"}: 1, {alert.Critical, "safari_favicon"}: 1,
 		{alert.Critical, "analytics"}: 1, {alert.Critical, "webkit_indexeddb"}: 1,

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -113,7 +114,8 @@ func parseShutdownLine(line string, cur **shutdownReboot, byKey map[string]*shut
 		(*cur).Delays++
 		s := strings.TrimPrefix(line, "After ")
 		if i := strings.Index(s, "s,"); i > 0 {
-			if f, err := strconv.ParseFloat(s[:i], 64); err == nil {
+			// "NaN" and "Inf" parse too, and would make the record unwritable as JSON.
+			if f, err := strconv.ParseFloat(s[:i], 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
 				*delay = &f
 			}
 		}

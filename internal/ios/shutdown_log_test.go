@@ -143,6 +143,9 @@ func FuzzShutdownLog(f *testing.F) {
 	f.Add(shutdownLogSample)
 	f.Add("SIGTERM: [99999999999999999999]\nremaining client pid: -1 ()\nAfter NaNs, these clients are still here:\n")
 	f.Add("remaining client pid: 1 ) (\nSIGTERM: ]1[\n")
+	// Found by fuzzing: a NaN delay made the record unwritable as JSON.
+	f.Add("After NaNs, these clients are still here:\nremaining client pid: 1 (x)\nSIGTERM: [1]\n")
+	f.Add("After -Infs, these clients are still here:\nremaining client pid: 1 (x)\nSIGTERM: [1]\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		n := 0
 		err := parseShutdownLog(strings.NewReader(s), func(r *shutdownReboot) {
