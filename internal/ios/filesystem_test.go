@@ -131,3 +131,23 @@ func TestWalkDumpDepth(t *testing.T) {
 		t.Errorf("err %v, tooDeep %d, deepest entry %d", err, st.tooDeep, maxDepth)
 	}
 }
+
+func TestPathAliases(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/private/var/db/x", "/private/var/db/x|/var/db/x"},
+		{"/var/tmp/y", "/var/tmp/y|/private/var/tmp/y"},
+		{"/private/etc", "/private/etc|/etc"},
+		{"/private/variable/x", "/private/variable/x"},
+		{"/usr/libexec/x", "/usr/libexec/x"},
+	} {
+		if got := strings.Join(pathAliases(tc.in), "|"); got != tc.want {
+			t.Errorf("%s → %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	// A file-path indicator written with /var matches the dump's /private/var path.
+	var c module.Collector
+	filesystemCheck(indexA(t, "[file:path='/var/db/spy']"), nil, "private/var/db/spy/agent", "", false, &c)
+	if len(c.Alerts) != 1 || c.Alerts[0].Indicator.Value != "/var/db/spy" {
+		t.Errorf("alerts %+v", c.Alerts)
+	}
+}
