@@ -80,7 +80,11 @@ func pipeline(ctx context.Context, produce func(yield func(*sqlRow) error) error
 // modules whose tables reach millions of rows (sms: 80 columns per
 // message). The records are the same; a query Stream cannot read exactly as
 // the driver would goes through streamRows instead.
-func streamRowsDirect(ctx context.Context, db *sqlitedb.DB, f source.IOSFile, query string, fn func(*sqlRow) error) error {
+//
+// prep, if not nil, runs on the reading goroutine before fn: work that only
+// transforms a row (derived fields, its JSON) moves off fn's goroutine, which
+// is the slower of the two on a big sms.db.
+func streamRowsDirect(ctx context.Context, db *sqlitedb.DB, f source.IOSFile, query string, prep func(*sqlRow), fn func(*sqlRow) error) error {
 	err := pipeline(ctx, func(yield func(*sqlRow) error) error {
 		var keys []string
 		err := db.Stream(ctx, query, 4, func(cols []string, vals []any) error {
@@ -89,7 +93,11 @@ func streamRowsDirect(ctx context.Context, db *sqlitedb.DB, f source.IOSFile, qu
 				// own additions (set) copy them first.
 				keys = cols[:len(cols):len(cols)]
 			}
-			return yield(&sqlRow{keys: keys, vals: vals})
+			r := &sqlRow{keys: keys, vals: vals}
+			if prep != nil {
+				prep(r)
+			}
+			return yield(r)
 		})
 		if err != nil && !errors.Is(err, sqlitedb.ErrStreamUnsupported) && ctx.Err() == nil {
 			return fmt.Errorf("%s: %w", fileLabel(f), err)
@@ -98,7 +106,12 @@ func streamRowsDirect(ctx context.Context, db *sqlitedb.DB, f source.IOSFile, qu
 	}, fn)
 	if errors.Is(err, sqlitedb.ErrStreamUnsupported) {
 		// Returned before any row: nothing was passed to fn yet.
-		return streamRows(ctx, db, f, query, fn)
+		return streamRows(ctx, db, f, query, func(r *sqlRow) error {
+			if prep != nil {
+				prep(r)
+			}
+			return fn(r)
+		})
 	}
 	return err
 }

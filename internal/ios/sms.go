@@ -78,9 +78,13 @@ func (m *SMS) Run(ctx context.Context, in *module.Input, out module.Emitter) err
 	// a message would go unchecked, so spyglass keeps them (phone_number
 	// null). On the fixture both give the same single record.
 	n := 0
+	// The derived fields are made on the goroutine
+	// reading sms.db (see streamRowsDirect): the two goroutines then share
+	// the work about evenly.
 	err = streamRowsDirect(ctx, db, f, `SELECT message.*, handle.id AS phone_number
-		FROM message LEFT JOIN handle ON handle.ROWID = message.handle_id`, func(r *sqlRow) error {
+		FROM message LEFT JOIN handle ON handle.ROWID = message.handle_id`, func(r *sqlRow) {
 		smsFinish(r)
+	}, func(r *sqlRow) error {
 		m.emit(in.IOCs, r, out)
 		n++
 		return nil
