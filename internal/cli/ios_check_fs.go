@@ -14,8 +14,9 @@ func newIOSCheckFSCmd(app *App) *cobra.Command {
 		Use:   "check-fs [flags] DUMP",
 		Short: "Check a full filesystem dump of an iPhone (folder with private/var/...)",
 		Long: `Check a full filesystem dump (a jailbreak or checkm8 extraction, laid out as the
-phone's filesystem: private/var/mobile/...) with the modules that read the same artifacts in
-backups. Symbolic links inside the dump are never followed outside it.`,
+phone's filesystem: private/var/mobile/...) with the filesystem-only modules (the whole file
+listing, shutdown.log, caches, analytics, WebKit data, network usage) and the modules that read
+the same artifacts in backups. Symbolic links inside the dump are never followed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "ios check-fs",
