@@ -129,9 +129,9 @@ type pairFS struct {
 func (p pairFS) Open(n string) (fs.File, error) {
 	switch n {
 	case p.name:
-		return p.fsys.Open(p.db)
+		return openReadAhead(p.fsys, p.db)
 	case p.name + "-wal":
-		return p.fsys.Open(p.wal)
+		return openReadAhead(p.fsys, p.wal)
 	}
 	return nil, &fs.PathError{Op: "open", Path: n, Err: fs.ErrNotExist}
 }
@@ -146,5 +146,14 @@ func (v noSidecarFS) Open(n string) (fs.File, error) {
 	if n != v.db {
 		return nil, &fs.PathError{Op: "open", Path: n, Err: fs.ErrNotExist}
 	}
-	return v.fsys.Open(n)
+	return openReadAhead(v.fsys, n)
+}
+
+// openReadAhead opens name for the VFS, with read-ahead (readAheadFile).
+func openReadAhead(fsys fs.FS, name string) (fs.File, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return newReadAheadFile(f), nil
 }
