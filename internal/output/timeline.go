@@ -18,8 +18,9 @@ import (
 
 // spillAt is how many timeline events are held in memory before a sorted run
 // is written to a temporary file. It bounds memory on cases with millions of
-// messages (about 100 MB at this size) while keeping small runs in memory.
-const spillAt = 250_000
+// messages while keeping small runs in memory; two batches may be in memory
+// at once (one being written in the background), about 100 MB at this size.
+const spillAt = 150_000
 
 // event is a timeline row with what orders it: time, then the job's place in
 // the module list, then the row's content (so the order is deterministic
@@ -218,7 +219,13 @@ type runReader struct {
 	mem    []event
 	memPos int
 	cur    event
+	// scratch holds the fields of the event being read.
+	scratch []byte
 }
+
+// maxRunField bounds a field length read back from a run (a run is our own
+// file, but a corrupted one must not make us allocate without limit).
+const maxRunField = 1 << 30
 
 func (s *runReader) next() error {
 	if s.r == nil {
@@ -233,19 +240,25 @@ func (s *runReader) next() error {
 	if err != nil {
 		return err
 	}
-	var f [4]string
-	for i := range f {
+	// The four fields are read into a reused buffer and become one string
+	// that they slice: one allocation per event instead of eight.
+	var ends [4]int
+	s.scratch = s.scratch[:0]
+	for i := range ends {
 		n, err := binary.ReadUvarint(s.r)
-		if err != nil {
+		if err != nil || n > maxRunField {
 			return io.ErrUnexpectedEOF
 		}
-		buf := make([]byte, n)
-		if _, err := io.ReadFull(s.r, buf); err != nil {
+		start := len(s.scratch)
+		s.scratch = slices.Grow(s.scratch, int(n))[:start+int(n)]
+		if _, err := io.ReadFull(s.r, s.scratch[start:]); err != nil {
 			return io.ErrUnexpectedEOF
 		}
-		f[i] = string(buf)
+		ends[i] = len(s.scratch)
 	}
-	s.cur = event{job: int(job), TimelineEvent: module.TimelineEvent{Timestamp: f[0], Module: f[1], Event: f[2], Data: f[3]}}
+	all := string(s.scratch)
+	s.cur = event{job: int(job), TimelineEvent: module.TimelineEvent{
+		Timestamp: all[:ends[0]], Module: all[ends[0]:ends[1]], Event: all[ends[1]:ends[2]], Data: all[ends[2]:ends[3]]}}
 	return nil
 }
 
