@@ -100,28 +100,19 @@ func (m *Whatsapp) messages(ctx context.Context, in *module.Input, db *sqlitedb.
 	if schema.Has("ZWAMESSAGEDATAITEM.ZMESSAGE") {
 		q += " LEFT JOIN ZWAMESSAGEDATAITEM ON ZWAMESSAGEDATAITEM.ZMESSAGE = ZWAMESSAGE.Z_PK"
 	}
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("%s: reading messages: %w", fileLabel(f), err)
-	}
-	defer rows.Close()
-	sc, err := newRowScanner(rows)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	for rows.Next() {
-		r, err := sc.scan(rows, 2)
-		if err != nil {
-			return fmt.Errorf("%s: reading messages: %w", fileLabel(f), err)
-		}
-		isodate := macTimeMVT(r.get("ZMESSAGEDATE"))
-		r.set("isodate", isodate)
+	// The derived fields are made on the goroutine reading the database,
+	// the record written and checked on another (streamRowsDirect).
+	return streamRowsDirect(ctx, db, f, q, func(r *sqlRow) {
+		r.set("isodate", macTimeMVT(r.get("ZMESSAGEDATE")))
 		text := r.str("ZTEXT")
 		r.set("ZTEXT", text)
 		links := whatsappLinks(r)
 		if len(links) > 0 || strings.TrimSpace(text) == "" {
 			r.set("links", links)
 		}
+	}, func(r *sqlRow) error {
+		isodate, text := r.str("isodate"), r.str("ZTEXT")
+		links, _ := r.get("links").([]string) // not set: no links
 		out.Record(r)
 		data := fmt.Sprintf("'%s' from %s", strings.ReplaceAll(text, "\n", `\n`), pyText(r.get("ZFROMJID")))
 		if len(links) > 0 {
@@ -132,11 +123,8 @@ func (m *Whatsapp) messages(ctx context.Context, in *module.Input, db *sqlitedb.
 			out.URL(module.URL{URL: l, Timestamp: isodate, Source: "whatsapp"})
 		}
 		whatsappCheck(in.IOCs, r, links, isodate, out)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: reading messages: %w", fileLabel(f), err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // whatsappLinks collects the links of a message's columns, without
