@@ -91,6 +91,8 @@ func (r *sqlRow) AppendIndentedJSON(b []byte, prefix, indent string) ([]byte, er
 		switch v := r.vals[i].(type) {
 		case nil, int64, string:
 			b, _ = appendValue(b, v)
+		case []string: // links, in every sms record
+			b = appendIndentedStrings(b, v, prefix+indent, indent)
 		default:
 			raw, err := marshalValue(v)
 			if err != nil {
@@ -106,6 +108,30 @@ func (r *sqlRow) AppendIndentedJSON(b []byte, prefix, indent string) ([]byte, er
 	b = append(b, '\n')
 	b = append(b, prefix...)
 	return append(b, '}'), nil
+}
+
+// appendIndentedStrings appends ss as json.Indent(json.Marshal(ss),
+// prefix, indent) writes it, without the two passes.
+func appendIndentedStrings(b []byte, ss []string, prefix, indent string) []byte {
+	switch {
+	case ss == nil:
+		return append(b, "null"...)
+	case len(ss) == 0:
+		return append(b, "[]"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+		b = append(b, prefix...)
+		b = append(b, indent...)
+		b = appendJSONString(b, s)
+	}
+	b = append(b, '\n')
+	b = append(b, prefix...)
+	return append(b, ']')
 }
 
 // appendValue appends v as marshalValue would write it.
@@ -126,7 +152,7 @@ func appendValue(b []byte, v any) ([]byte, error) {
 // json.Marshal's HTML escapes) are left to json.Marshal.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !jsonPlain[s[i]] {
 			qb, _ := json.Marshal(s)
 			return append(b, qb...)
 		}
@@ -135,6 +161,15 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// jsonPlain marks the bytes json.Marshal writes as they are: printable
+// ASCII except the quote, the backslash and its HTML escapes (<, >, &).
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // marshalValue writes a database value as MVT's JSON encoder would: bytes are
 // decoded as UTF-8 with invalid sequences escaped, floats that are not finite

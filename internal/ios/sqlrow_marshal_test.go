@@ -49,7 +49,8 @@ func TestSQLRowMarshalMatchesReference(t *testing.T) {
 // json.Indent over MarshalJSON, byte for byte.
 func TestSQLRowIndentedMatchesIndent(t *testing.T) {
 	rows := []*sqlRow{{}}
-	vals := []any{nil, int64(7), "x <&> \"q\"", 2.5, math.NaN(), []byte("b\xff"), true, []string{}, []string{"https://a/", "https://b/<x>"}, map[string]any{"k": []int{1, 2}}}
+	vals := []any{nil, int64(7), "x <&> \"q\"", 2.5, math.NaN(), []byte("b\xff"), true, []string{}, []string{"https://a/", "https://b/<x>"}, map[string]any{"k": []int{1, 2}},
+		[]string(nil), []string{"one"}, []string{"é \" \\ <x> \n\xff", "", "https://c/"}}
 	r := &sqlRow{}
 	for i, v := range vals {
 		r.keys = append(r.keys, "col"+string(rune('a'+i)))
@@ -72,6 +73,19 @@ func TestSQLRowIndentedMatchesIndent(t *testing.T) {
 		}
 		if !bytes.Equal(got, want.Bytes()) {
 			t.Errorf("row %v:\n got %s\nwant %s", row.keys, got, want.Bytes())
+		}
+	}
+}
+
+// TestAppendJSONStringEveryByte: each byte alone and inside text is quoted
+// as json.Marshal quotes it.
+func TestAppendJSONStringEveryByte(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for _, s := range []string{string([]byte{byte(c)}), "ab" + string([]byte{byte(c)}) + "cd"} {
+			want, _ := json.Marshal(s)
+			if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+				t.Errorf("byte %#x: got %s, want %s", c, got, want)
+			}
 		}
 	}
 }
