@@ -73,7 +73,9 @@ func ParseAppops(l *Lines) ([]AppopsPackage, error) {
 				Permissions: []AppopsPermission{},
 			}
 			continue
-		case pkg != nil && len(line) > 6 && strings.HasPrefix(line, "      ") && line[6] != ' ':
+		// A permission line; one of whitespace only (found by fuzzing:
+		// "      \t") is not one and ends the section below.
+		case pkg != nil && len(line) > 6 && strings.HasPrefix(line, "      ") && line[6] != ' ' && strings.TrimSpace(line) != "":
 			flushPerm()
 			fields := strings.Fields(line)
 			perm = &AppopsPermission{Name: fields[0], Entries: []AppopsEntry{}}
