@@ -84,12 +84,34 @@ func Run(ctx context.Context, jobs []Job, sink Sink, workers int, log *slog.Logg
 			}
 		}()
 	}
-	for i := range jobs {
+	for _, i := range dispatchOrder(jobs) {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
 	return statuses
+}
+
+// LargeArtifact is implemented by modules whose artifact is typically the
+// largest of the evidence (a million messages in sms.db). The run loop
+// starts them first, so that the longest module does not begin last and
+// leave a core idle at the end; results keep the job order regardless.
+type LargeArtifact interface {
+	LargeArtifact() bool
+}
+
+// dispatchOrder is the job indexes with large-artifact modules first, the
+// rest in their order.
+func dispatchOrder(jobs []Job) []int {
+	var first, rest []int
+	for i, j := range jobs {
+		if l, ok := j.Module.(LargeArtifact); ok && l.LargeArtifact() {
+			first = append(first, i)
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	return append(first, rest...)
 }
 
 func runOne(ctx context.Context, i int, j Job, sink Sink, log *slog.Logger) (st Status) {

@@ -114,3 +114,29 @@ func TestRenamedKeepsBehaviour(t *testing.T) {
 		t.Errorf("recheck: %v %v", err, c.Records)
 	}
 }
+
+type large struct{ fake }
+
+func (large) LargeArtifact() bool { return true }
+
+// Large-artifact modules start first; results keep the job order.
+func TestRunStartsLargeArtifactsFirst(t *testing.T) {
+	var order []string
+	var mu sync.Mutex
+	mk := func(name string) fake {
+		return fake{name, func(context.Context, Emitter) error {
+			mu.Lock()
+			order = append(order, name)
+			mu.Unlock()
+			return nil
+		}}
+	}
+	jobs := []Job{{Module: mk("a"), Input: &Input{}}, {Module: mk("b"), Input: &Input{}}, {Module: large{mk("big")}, Input: &Input{}}}
+	st := Run(context.Background(), jobs, &collectSink{outs: map[int]*endCollector{}}, 1, nil)
+	if order[0] != "big" {
+		t.Errorf("start order %v", order)
+	}
+	if st[0].Name != "a" || st[2].Name != "big" {
+		t.Errorf("statuses not in job order: %v %v %v", st[0].Name, st[1].Name, st[2].Name)
+	}
+}
