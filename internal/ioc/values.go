@@ -92,7 +92,13 @@ func normaliseValue(t Type, v string) (key string, typ Type, note string, err er
 	}
 	switch t {
 	case Domains:
-		return normaliseDomainIOC(v)
+		key, typ, note, err := normaliseDomainIOC(v)
+		// IDNA maps some characters to nothing (a soft hyphen, found by
+		// fuzzing: ".\u00ad"), so a value can normalise to no host at all.
+		if err == nil && strings.Trim(key, ".") == "" {
+			return "", t, "", fmt.Errorf("no host name left after IDNA normalisation")
+		}
+		return key, typ, note, err
 	case IPs:
 		k, err := normaliseIPIOC(v)
 		return k, IPs, "", err
