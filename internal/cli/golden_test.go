@@ -2,11 +2,13 @@ package cli
 
 import (
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -98,11 +100,21 @@ func TestGoldenAndroidQF(t *testing.T) {
 }
 
 // TestGoldenBugreport keeps the whole output of check-bugreport on MVT's
-// bugreport fixture.
+// bugreport fixture. bugreport_timestamps and tombstones report the files'
+// modification times, which a checkout sets to the time of the clone: the
+// test runs on a copy whose times are fixed.
 func TestGoldenBugreport(t *testing.T) {
+	src := copyTree(t, bugreportFolder)
+	fixed := time.Date(2023, 4, 12, 12, 0, 0, 0, time.UTC)
+	filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err == nil {
+			os.Chtimes(p, fixed, fixed)
+		}
+		return err
+	})
 	out := t.TempDir()
 	app, stdout, stderr := testApp(t)
-	if code := run(t, app, "android", "check-bugreport", "--no-default-iocs", "-i", aqfIndicators, "-o", out, bugreportFolder); code != 0 {
+	if code := run(t, app, "android", "check-bugreport", "--no-default-iocs", "-i", aqfIndicators, "-o", out, src); code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	checkGolden(t, "bugreport", out)
