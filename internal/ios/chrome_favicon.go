@@ -3,7 +3,6 @@ package ios
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
@@ -55,14 +54,7 @@ func (m *ChromeFavicon) Run(ctx context.Context, in *module.Input, out module.Em
 	if err != nil {
 		return err
 	}
-	// A broken database fails the module after the others are read.
-	var errs []error
-	for _, f := range files {
-		if err := m.readDB(ctx, in, f, out); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return readEach(files, func(f source.IOSFile) error { return m.readDB(ctx, in, f, out) })
 }
 
 func (m *ChromeFavicon) readDB(ctx context.Context, in *module.Input, f source.IOSFile, out module.Emitter) error {
@@ -71,15 +63,10 @@ func (m *ChromeFavicon) readDB(ctx context.Context, in *module.Input, f source.I
 		return err
 	}
 	defer db.Close()
-	s, err := sqlitedb.ReadSchema(db)
+	s, _, err := readSchema(in, db, f, chromeFaviconVariants...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
+		return err
 	}
-	v, err := s.Pick(chromeFaviconVariants...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	logger(in).Debug("schema variant matched", "file", fileLabel(f), "variant", v.Name)
 	// last_requested appeared in later Chrome versions; without it the
 	// bitmap's last update is the only date.
 	requested := "NULL"

@@ -105,6 +105,34 @@ func pickSchema(in *module.Input, db *sqlitedb.DB, f source.IOSFile, variants ..
 	return v, nil
 }
 
+// readSchema reads db's schema and picks the first variant it matches,
+// logging which (schemas change across iOS versions).
+func readSchema(in *module.Input, db *sqlitedb.DB, f source.IOSFile, variants ...sqlitedb.Variant) (*sqlitedb.Schema, sqlitedb.Variant, error) {
+	s, err := sqlitedb.ReadSchema(db)
+	if err != nil {
+		return nil, sqlitedb.Variant{}, fmt.Errorf("%s: %w", fileLabel(f), err)
+	}
+	v, err := s.Pick(variants...)
+	if err != nil {
+		return nil, v, fmt.Errorf("%s: %w", fileLabel(f), err)
+	}
+	logger(in).Debug("schema variant matched", "file", fileLabel(f), "variant", v.Name)
+	return s, v, nil
+}
+
+// readEach reads every file found: a broken database fails the module, but
+// only after the others have been read, so one planted file cannot hide
+// the rest.
+func readEach(files []source.IOSFile, read func(source.IOSFile) error) error {
+	var errs []error
+	for _, f := range files {
+		if err := read(f); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // readFile reads a whole (small) artifact, refusing one over maxPlistSize.
 func readFile(in *module.Input, f source.IOSFile) ([]byte, error) {
 	src, err := iosSource(in)

@@ -3,7 +3,6 @@ package ios
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
@@ -51,14 +50,7 @@ func (m *FirefoxFavicon) Run(ctx context.Context, in *module.Input, out module.E
 	if err != nil {
 		return err
 	}
-	// A broken database fails the module after the others are read.
-	var errs []error
-	for _, f := range files {
-		if err := m.readDB(ctx, in, f, out); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return readEach(files, func(f source.IOSFile) error { return m.readDB(ctx, in, f, out) })
 }
 
 func (m *FirefoxFavicon) readDB(ctx context.Context, in *module.Input, f source.IOSFile, out module.Emitter) error {
@@ -67,15 +59,10 @@ func (m *FirefoxFavicon) readDB(ctx context.Context, in *module.Input, f source.
 		return err
 	}
 	defer db.Close()
-	s, err := sqlitedb.ReadSchema(db)
+	s, _, err := readSchema(in, db, f, firefoxFaviconVariants...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
+		return err
 	}
-	v, err := s.Pick(firefoxFaviconVariants...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	logger(in).Debug("schema variant matched", "file", fileLabel(f), "variant", v.Name)
 	sel, _ := buildSelect(s, []sqlCol{
 		{"favicons.id", "id", "favicons.id"},
 		{"favicons.url", "url", "favicons.url"},

@@ -3,7 +3,6 @@ package ios
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 
@@ -84,14 +83,7 @@ func (m *FirefoxHistory) Run(ctx context.Context, in *module.Input, out module.E
 	if err != nil {
 		return err
 	}
-	// A broken database fails the module after the others are read.
-	var errs []error
-	for _, f := range files {
-		if err := m.readDB(ctx, in, f, out); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return readEach(files, func(f source.IOSFile) error { return m.readDB(ctx, in, f, out) })
 }
 
 func (m *FirefoxHistory) readDB(ctx context.Context, in *module.Input, f source.IOSFile, out module.Emitter) error {
@@ -100,15 +92,10 @@ func (m *FirefoxHistory) readDB(ctx context.Context, in *module.Input, f source.
 		return err
 	}
 	defer db.Close()
-	s, err := sqlitedb.ReadSchema(db)
+	s, v, err := readSchema(in, db, f, firefoxHistoryVariants...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
+		return err
 	}
-	v, err := s.Pick(firefoxHistoryVariants...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	logger(in).Debug("schema variant matched", "file", fileLabel(f), "variant", v.Name)
 	var q string
 	if v.Name == firefoxHistoryVariants[0].Name {
 		sel, _ := buildSelect(s, []sqlCol{

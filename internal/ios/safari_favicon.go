@@ -3,7 +3,6 @@ package ios
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
@@ -58,13 +57,7 @@ func (m *SafariFavicon) Run(ctx context.Context, in *module.Input, out module.Em
 	if err != nil {
 		return err
 	}
-	var errs []error
-	for _, f := range files {
-		if err := m.readDB(ctx, in, f, out); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return readEach(files, func(f source.IOSFile) error { return m.readDB(ctx, in, f, out) })
 }
 
 func (m *SafariFavicon) readDB(ctx context.Context, in *module.Input, f source.IOSFile, out module.Emitter) error {

@@ -66,15 +66,10 @@ func (m *Shortcuts) Run(ctx context.Context, in *module.Input, out module.Emitte
 		return err
 	}
 	defer db.Close()
-	s, err := sqlitedb.ReadSchema(db)
+	s, v, err := readSchema(in, db, f, shortcutsVariants...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
+		return err
 	}
-	v, err := s.Pick(shortcutsVariants...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	logger(in).Debug("schema variant matched", "file", fileLabel(f), "variant", v.Name)
 	cols := []sqlCol{
 		{"ZSHORTCUT.Z_PK", "shortcut_id", "ZSHORTCUT.Z_PK"},
 		{"ZSHORTCUT.ZNAME", "shortcut_name", "ZSHORTCUT.ZNAME"},
