@@ -149,50 +149,9 @@ func (b *IOSBackup) IsBackup() bool { return true }
 // Files lists every file entry of the manifest, sorted by Path.
 func (b *IOSBackup) Files() []IOSFile { return b.files }
 
-// Find implements IOS. DomainPaths are looked up in the manifest and, when
-// the manifest does not list them (MVT finds such files by their ID, as
-// WhatsApp's LID.sqlite in its test backup), by the file ID derived from the
-// name. Only files present in the folder are returned.
+// Find implements IOS (see findInManifest for the rules).
 func (b *IOSBackup) Find(q IOSQuery) ([]IOSFile, error) {
-	seen := map[string]bool{}
-	var out []IOSFile
-	add := func(f IOSFile) {
-		if seen[f.Path] {
-			return
-		}
-		st, err := fs.Stat(b.fsys, f.Path)
-		if err != nil || !st.Mode().IsRegular() {
-			return
-		}
-		seen[f.Path] = true
-		out = append(out, f)
-	}
-	for _, dp := range q.DomainPaths {
-		if i, ok := b.byName[dp]; ok {
-			add(b.files[i])
-			continue
-		}
-		// The file ID hashes "domain-relativePath" as one string, so it
-		// does not matter that domains may contain '-' themselves
-		// ("AppDomainGroup-group.net.whatsapp.WhatsApp.shared"); the labels
-		// are split at the last '-' before the first '/', which is right
-		// for every domain Apple uses.
-		domain, rel, ok := splitDomainPath(dp)
-		if !ok {
-			continue
-		}
-		id := FileID(domain, rel)
-		add(IOSFile{Path: id[:2] + "/" + id, Domain: domain, RelativePath: rel})
-	}
-	for _, pat := range q.RelativePaths {
-		for _, f := range b.files {
-			if wildcardMatch(pat, f.RelativePath) {
-				add(f)
-			}
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, nil
+	return findInManifest(b.fsys, b.files, b.byName, q, func(string) bool { return true }), nil
 }
 
 // splitDomainPath splits "AppDomain-com.apple.mobilesafari-Library/x" into

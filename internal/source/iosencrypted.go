@@ -140,71 +140,11 @@ func (b *EncryptedIOSBackup) IsBackup() bool { return true }
 // Files lists the manifest entries Find searches.
 func (b *EncryptedIOSBackup) Files() []IOSFile { return b.files }
 
-// Find implements IOS with the same rules as a plain backup: DomainPaths
-// are looked up in the manifest, then by the file ID derived from the name;
-// only regular files present in the folder are returned. Unlike a plain
-// backup, a file found by ID alone must still have a key in Manifest.db,
-// since nothing else could decrypt it.
+// Find implements IOS with the same rules as a plain backup
+// (findInManifest), except that a file found by its ID alone must still
+// have a key in Manifest.db, since nothing else could decrypt it.
 func (b *EncryptedIOSBackup) Find(q IOSQuery) ([]IOSFile, error) {
-	seen := map[string]bool{}
-	var out []IOSFile
-	add := func(f IOSFile) {
-		if seen[f.Path] {
-			return
-		}
-		st, err := fs.Stat(b.raw, f.Path)
-		if err != nil || !st.Mode().IsRegular() {
-			return
-		}
-		seen[f.Path] = true
-		out = append(out, f)
-	}
-	for _, dp := range q.DomainPaths {
-		if i, ok := b.byName[dp]; ok {
-			add(b.files[i])
-			continue
-		}
-		domain, rel, ok := strings.Cut(dp, "-")
-		if !ok {
-			continue
-		}
-		id := FileID(domain, rel)
-		if p := id[:2] + "/" + id; b.keyed[p] != nil {
-			add(IOSFile{Path: p, Domain: domain, RelativePath: rel})
-		}
-	}
-	for _, pat := range q.RelativePaths {
-		for _, f := range b.files {
-			if starMatch(pat, f.RelativePath) {
-				add(f)
-			}
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, nil
-}
-
-// starMatch reports whether s matches pat, where '*' is any run of
-// characters (SQL LIKE '%').
-func starMatch(pat, s string) bool {
-	head, rest, found := strings.Cut(pat, "*")
-	if !found {
-		return pat == s
-	}
-	if !strings.HasPrefix(s, head) {
-		return false
-	}
-	s = s[len(head):]
-	parts := strings.Split(rest, "*")
-	last := parts[len(parts)-1]
-	for _, p := range parts[:len(parts)-1] {
-		i := strings.Index(s, p)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(p):]
-	}
-	return len(s) >= len(last) && strings.HasSuffix(s, last)
+	return findInManifest(b.raw, b.files, b.byName, q, func(p string) bool { return b.keyed[p] != nil }), nil
 }
 
 // Close removes the private temporary folder and releases the backup
