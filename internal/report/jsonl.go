@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/spyglass-forensics/spyglass/internal/module"
 )
@@ -21,8 +22,11 @@ type jsonlEvent struct {
 	TimestampDesc string `json:"timestamp_desc"`
 	Module        string `json:"module"`
 	Event         string `json:"event"`
-	// Timestamp is the original text, so nothing is lost in conversion.
-	Timestamp string `json:"timestamp"`
+	// Timestamp is microseconds since the Unix epoch: Timesketch's own
+	// field, which its index maps as a number (a text value there makes
+	// the import fail). For a device-local clock it counts as if the clock
+	// were UTC, as datetime reads.
+	Timestamp int64 `json:"timestamp"`
 	// TimeZone says how to read datetime: "UTC", or "device local" when
 	// the source recorded the phone's clock without its offset (Android).
 	TimeZone string `json:"time_zone"`
@@ -82,7 +86,7 @@ func (j *JSONLWriter) Write(ev module.TimelineEvent) error {
 	b = append(b, `,"event":`...)
 	b = appendJSONString(b, ev.Event)
 	b = append(b, `,"timestamp":`...)
-	b = appendJSONString(b, ev.Timestamp)
+	b = strconv.AppendInt(b, t.UnixMicro(), 10)
 	b = append(b, `,"time_zone":"`...)
 	b = append(b, zone...)
 	b = append(b, `","data_type":"spyglass:timeline"}`+"\n"...)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spyglass-forensics/spyglass/internal/module"
 )
@@ -55,6 +56,13 @@ func TestTimelineJSONLGolden(t *testing.T) {
 				if ev["time_zone"] != tc.zone {
 					t.Errorf("line %d time_zone %v", i+1, ev["time_zone"])
 				}
+				// Timesketch indexes timestamp as a number of microseconds:
+				// it must be one, and say the same instant as datetime.
+				dt, _ := ev["datetime"].(string)
+				want, err := time.Parse("2006-01-02T15:04:05.000000", strings.TrimSuffix(dt, "Z"))
+				if ts, isNum := ev["timestamp"].(float64); err != nil || !isNum || int64(ts) != want.UnixMicro() {
+					t.Errorf("line %d: timestamp %v does not match datetime %v", i+1, ev["timestamp"], dt)
+				}
 				if i == 0 && ev["datetime"] != tc.first {
 					t.Errorf("first datetime %v, want %s", ev["datetime"], tc.first)
 				}
@@ -91,11 +99,11 @@ func TestJSONLWriter(t *testing.T) {
 		t.Errorf("written %d skipped %d", w.Written(), w.Skipped())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	want0 := `{"message":"kTCCServiceLiverpool: Launch","datetime":"2021-12-03T19:32:03.000000Z","timestamp_desc":"access","module":"TCC","event":"access","timestamp":"2021-12-03 19:32:03.000000","time_zone":"UTC","data_type":"spyglass:timeline"}`
+	want0 := `{"message":"kTCCServiceLiverpool: Launch","datetime":"2021-12-03T19:32:03.000000Z","timestamp_desc":"access","module":"TCC","event":"access","timestamp":1638559923000000,"time_zone":"UTC","data_type":"spyglass:timeline"}`
 	if lines[0] != want0 {
 		t.Errorf("line 1:\n got %s\nwant %s", lines[0], want0)
 	}
-	var ev map[string]string
+	var ev map[string]any
 	if err := json.Unmarshal([]byte(lines[1]), &ev); err != nil {
 		t.Fatal(err)
 	}
@@ -159,5 +167,42 @@ func TestTimelineCSVParsing(t *testing.T) {
 	}
 	if _, err := tr.Next(); err == nil || !strings.Contains(err.Error(), "longer than") {
 		t.Errorf("endless line: err = %v", err)
+	}
+}
+
+// The fast path must agree with time.Parse on what it accepts.
+func FuzzParseMVTMicros(f *testing.F) {
+	for _, s := range []string{"2021-12-03 19:32:03.000000", "2021-02-29 00:00:00.000000", "2024-02-29 23:59:59.999999",
+		"0000-01-01 00:00:00.000000", "2021-13-01 00:00:00.000000", "2021-04-31 10:00:00.000000", "2021-01-01 24:00:00.000000",
+		"2021-01-01 00:60:00.000000", "2021-01-01 00:00:60.000000", "2021-01-01 00:00:00.00000x", "+021-01-01 00:00:00.000000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseMVTMicros(s)
+		if !ok {
+			return
+		}
+		want, err := time.Parse("2006-01-02 15:04:05.999999999", s)
+		if err != nil {
+			t.Fatalf("fast path accepted %q, time.Parse refuses: %v", s, err)
+		}
+		if !got.Equal(want) {
+			t.Fatalf("%q: fast %v, time.Parse %v", s, got, want)
+		}
+	})
+}
+
+func TestParseMVTMicrosRefusesWhatTimeParseRefuses(t *testing.T) {
+	for _, s := range []string{"2021-02-29 00:00:00.000000", "2021-04-31 10:00:00.000000", "2021-01-01 24:00:00.000000", "2021-00-10 00:00:00.000000"} {
+		if _, ok := parseMVTMicros(s); ok {
+			t.Errorf("%q accepted", s)
+		}
+		if _, ok := ParseTimestamp(s); ok {
+			t.Errorf("ParseTimestamp(%q) accepted", s)
+		}
+	}
+	tm, ok := parseMVTMicros("2024-02-29 23:59:59.999999")
+	if !ok || tm.UnixMicro() != 1709251199999999 {
+		t.Errorf("leap day: %v %v", tm, ok)
 	}
 }
