@@ -106,16 +106,24 @@ func (w *Writer) writeTimeline() error {
 	if w.timeline.n == 0 {
 		return nil
 	}
-	return writeFileAtomic(filepath.Join(w.dir, "timeline.csv"), func(b *bufio.Writer) error {
+	var side *sortedFanOut
+	if w.onSorted != nil {
+		side = newSortedFanOut(w.onSorted)
+	}
+	err := writeFileAtomic(filepath.Join(w.dir, "timeline.csv"), func(b *bufio.Writer) error {
 		writeCSVRow(b, w.timestampHeader, "Plugin", "Event", "Description")
 		return w.timeline.each(func(e *event) error {
 			writeCSVRow(b, e.Timestamp, e.Module, e.Event, e.Data)
-			if w.onSorted != nil {
-				return w.onSorted(e.TimelineEvent)
+			if side != nil {
+				side.add(e.TimelineEvent)
 			}
 			return nil
 		})
 	})
+	if side != nil {
+		err = errors.Join(err, side.close())
+	}
+	return err
 }
 
 func (w *Writer) writeAlertsTimeline(alerts []alert.Alert) error {
