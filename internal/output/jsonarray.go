@@ -25,15 +25,16 @@ type jsonArrayFile struct {
 	w     *AsyncFile
 	n     int
 	buf   bytes.Buffer
-	enc   *json.Encoder
-	err   error
+	// compact receives enc's output before it is laid out into buf.
+	compact bytes.Buffer
+	enc     *json.Encoder
+	err     error
 }
 
 func newJSONArrayFile(path string) *jsonArrayFile {
 	a := &jsonArrayFile{final: path, tmp: filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".part")}
-	a.enc = json.NewEncoder(&a.buf)
+	a.enc = json.NewEncoder(&a.compact)
 	a.enc.SetEscapeHTML(false)
-	a.enc.SetIndent("    ", "    ")
 	return a
 }
 
@@ -74,9 +75,15 @@ func (a *jsonArrayFile) add(v any) {
 			a.err = fmt.Errorf("encoding a record: %w", err)
 			return
 		}
-	} else if err := a.enc.Encode(v); err != nil {
-		a.err = fmt.Errorf("encoding a record: %w", err)
-		return
+	} else {
+		// Encoded compact, then laid out in one pass (appendIndentCompact):
+		// the Encoder's own indentation re-scans every byte.
+		a.compact.Reset()
+		if err := a.enc.Encode(v); err != nil {
+			a.err = fmt.Errorf("encoding a record: %w", err)
+			return
+		}
+		a.buf.Write(appendIndentCompact(a.buf.AvailableBuffer(), bytes.TrimRight(a.compact.Bytes(), "\n"), "    ", "    "))
 	}
 	if _, err := a.w.Write(bytes.TrimRight(a.buf.Bytes(), "\n")); err != nil {
 		a.err = err
