@@ -147,3 +147,37 @@ func (p *peekReader) Read(b []byte) (int, error) {
 	}
 	return p.r.Read(b)
 }
+
+// textStats counts what a line-oriented text artifact held while it is
+// read, so that a file with content but not one line in the expected form
+// (zero-filled, cut into binary, another command's output) is reported as
+// damaged instead of passing for a clean file with nothing in it.
+type textStats struct {
+	r       io.Reader
+	bytes   int64
+	content bool // any byte other than ASCII white space
+}
+
+func (s *textStats) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	s.bytes += int64(n)
+	if !s.content {
+		for _, c := range p[:n] {
+			if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				s.content = true
+				break
+			}
+		}
+	}
+	return n, err
+}
+
+// unrecognised is the outcome of a text artifact of which no line was
+// understood: no data when it was blank, a module failure naming the file
+// when it held something else.
+func (s *textStats) unrecognised(name, expected string) error {
+	if !s.content {
+		return module.NoData("%s is empty", name)
+	}
+	return fmt.Errorf("%s: %d bytes but no %s: the file is damaged or is not what AndroidQF writes, so none of it was checked", name, s.bytes, expected)
+}

@@ -57,13 +57,16 @@ func (m GetProp) Run(ctx context.Context, in *module.Input, out module.Emitter) 
 		return err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	stats := &textStats{r: f}
+	sc := bufio.NewScanner(stats)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	n := 0
 	for sc.Scan() {
 		mm := propRE.FindStringSubmatch(strings.TrimSpace(sc.Text()))
 		if mm == nil {
 			continue
 		}
+		n++
 		p := Property{Name: mm[1], Value: mm[2]}
 		out.Record(p)
 		m.check(in.IOCs, p, out)
@@ -73,6 +76,9 @@ func (m GetProp) Run(ctx context.Context, in *module.Input, out module.Emitter) 
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("getprop.txt: %w", err)
+	}
+	if n == 0 {
+		return stats.unrecognised("getprop.txt", "\"[name]: [value]\" line")
 	}
 	return nil
 }

@@ -65,8 +65,13 @@ func (m Processes) Run(ctx context.Context, in *module.Input, out module.Emitter
 			return err
 		}
 		defer f.Close()
-		if err := parsePS(f, emit); err != nil {
+		stats := &textStats{r: f}
+		n := 0
+		if err := parsePS(stats, func(p Process) error { n++; return emit(p) }); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
+		}
+		if n == 0 {
+			return stats.unrecognised(name, "process line (USER PID PPID VSZ RSS WCHAN ADDR S NAME)")
 		}
 		return nil
 	}

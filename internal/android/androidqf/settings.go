@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -71,6 +72,7 @@ func (m Settings) Run(ctx context.Context, in *module.Input, out module.Emitter)
 		return module.NoData("no settings_*.txt in the acquisition")
 	}
 	res := SettingsResult{}
+	var damaged []error
 	for _, name := range files {
 		ns := strings.TrimSuffix(name[strings.LastIndex(name, "_")+1:], ".txt")
 		kv := map[string]string{}
@@ -78,7 +80,8 @@ func (m Settings) Run(ctx context.Context, in *module.Input, out module.Emitter)
 		if err != nil {
 			return err
 		}
-		sc := bufio.NewScanner(f)
+		stats := &textStats{r: f}
+		sc := bufio.NewScanner(stats)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
 			k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), "=")
@@ -90,6 +93,12 @@ func (m Settings) Run(ctx context.Context, in *module.Input, out module.Emitter)
 		if err := sc.Err(); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+		if len(kv) == 0 && stats.content {
+			// The other namespaces are still checked; the run reports
+			// this module failed, naming the file.
+			damaged = append(damaged, stats.unrecognised(name, "key=value line"))
+			continue
+		}
 		res[ns] = kv
 		if err := ctx.Err(); err != nil {
 			return err
@@ -97,7 +106,7 @@ func (m Settings) Run(ctx context.Context, in *module.Input, out module.Emitter)
 	}
 	out.SetRecord(res)
 	m.check(res, out)
-	return nil
+	return errors.Join(damaged...)
 }
 
 // Recheck implements module.Rechecker; raw is the whole aqf_settings.json.

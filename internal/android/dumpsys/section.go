@@ -1,6 +1,7 @@
 package dumpsys
 
 import (
+	"errors"
 	"io"
 	"strings"
 )
@@ -27,21 +28,40 @@ func sectionHeader(line string) (string, bool) {
 	return rest, rest != ""
 }
 
+// ErrNoSections is returned by Section for a text without a single "DUMP OF
+// SERVICE" header: not a missing service but a damaged file (zero-filled,
+// cut into binary) or not dumpsys output at all, which the user must hear
+// about rather than see every dumpsys module quietly report "no data".
+var ErrNoSections = errors.New(`holds no "DUMP OF SERVICE" section: the file is damaged or is not dumpsys output, so none of it was checked`)
+
 // Section scans r for the first "DUMP OF SERVICE name:" block and returns
 // its lines, from the line after the header to the line before the next
-// 78-dash separator. found is false when the text holds no such section.
+// 78-dash separator. found is false when the text holds no such section;
+// the error is ErrNoSections when it holds no section at all.
 // Nothing before the section is kept in memory.
 func Section(r io.Reader, name string) (lines *Lines, found bool, err error) {
 	l := NewLines(r)
+	headers := 0
 	for l.Next() {
-		if n, ok := sectionHeader(l.Text()); ok && n == name {
+		n, ok := sectionHeader(l.Text())
+		if !ok {
+			continue
+		}
+		headers++
+		if n == name {
 			l.stop = func(s string) bool {
 				return strings.HasPrefix(strings.TrimSpace(s), sectionEnd)
 			}
 			return l, true, nil
 		}
 	}
-	return nil, false, l.Err()
+	if err := l.Err(); err != nil {
+		return nil, false, err
+	}
+	if headers == 0 {
+		return nil, false, ErrNoSections
+	}
+	return nil, false, nil
 }
 
 // SectionNames lists the services dumped in r, in order (for diagnostics

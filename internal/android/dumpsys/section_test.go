@@ -1,6 +1,7 @@
 package dumpsys
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -47,6 +48,11 @@ func TestSectionBoundaries(t *testing.T) {
 		}
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("%s: got %q want %q", tc.name, got, tc.want)
+		}
+	}
+	for _, damaged := range []string{"", strings.Repeat("\x00", 4096), "not dumpsys\nat all\n"} {
+		if _, found, err := Section(strings.NewReader(damaged), "a"); found || !errors.Is(err, ErrNoSections) {
+			t.Errorf("text %.20q: found=%v err=%v, want ErrNoSections", damaged, found, err)
 		}
 	}
 	names, err := SectionNames(strings.NewReader(text))
