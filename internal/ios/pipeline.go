@@ -86,17 +86,19 @@ func pipeline(ctx context.Context, produce func(yield func(*sqlRow) error) error
 // is the slower of the two on a big sms.db.
 func streamRowsDirect(ctx context.Context, db *sqlitedb.DB, f source.IOSFile, query string, prep func(*sqlRow), fn func(*sqlRow) error) error {
 	err := pipeline(ctx, func(yield func(*sqlRow) error) error {
-		var keys []string
+		var shared *keyList
 		err := db.Stream(ctx, query, 4, func(cols []string, vals []any) error {
-			if keys == nil {
-				// Rows share the column names; full capacity makes a row's
-				// own additions (set) copy them first.
-				keys = cols[:len(cols):len(cols)]
+			if shared == nil {
+				shared = &keyList{keys: append(make([]string, 0, len(cols)+8), cols...)}
 			}
-			r := &sqlRow{keys: keys, vals: vals}
+			// Rows share the column names (and what prep adds, through
+			// shared); the full-capacity slice makes any other addition
+			// copy them first.
+			r := &sqlRow{keys: shared.keys[:len(cols):len(cols)], vals: vals, shared: shared}
 			if prep != nil {
 				prep(r)
 			}
+			r.shared = nil // fn runs on another goroutine
 			return yield(r)
 		})
 		if err != nil && !errors.Is(err, sqlitedb.ErrStreamUnsupported) && ctx.Err() == nil {

@@ -19,7 +19,18 @@ import (
 type sqlRow struct {
 	keys []string
 	vals []any
+	// shared, while set, holds the column names every row of one query
+	// starts with plus the keys earlier rows added, in one array that
+	// keys slices: a row adding the same keys in the same order reuses
+	// them instead of copying ~80 names (a million SMS rows made 2.7 GB of
+	// such copies). Only the goroutine reading the query may use it.
+	shared *keyList
 }
+
+// keyList is the growing key array rows of one query share (see
+// sqlRow.shared). Entries are written once, at the end, and never changed,
+// so a row's keys (a prefix) never see a later write.
+type keyList struct{ keys []string }
 
 // get returns the value of key, or nil.
 func (r *sqlRow) get(key string) any {
@@ -36,6 +47,17 @@ func (r *sqlRow) set(key string, v any) {
 	for i, k := range r.keys {
 		if k == key {
 			r.vals[i] = v
+			return
+		}
+	}
+	if c := r.shared; c != nil && len(r.keys) > 0 && len(r.keys) <= len(c.keys) && &r.keys[0] == &c.keys[0] {
+		n := len(r.keys)
+		if n == len(c.keys) {
+			c.keys = append(c.keys, key)
+		}
+		if c.keys[n] == key {
+			r.keys = c.keys[: n+1 : n+1]
+			r.vals = append(r.vals, v)
 			return
 		}
 	}
