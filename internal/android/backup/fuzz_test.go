@@ -1,10 +1,14 @@
 package backup
 
 import (
+	"archive/tar"
 	"bufio"
 	"bytes"
 	"io"
+	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -20,6 +24,15 @@ func FuzzHeader(f *testing.F) {
 		f.Add(b[:min(len(b), 600)])
 	}
 	f.Add([]byte("ANDROID BACKUP\n5\n1\nnone\n"))
+	// Uncompressed, with names that try to leave the archive root.
+	var tb bytes.Buffer
+	tw := tar.NewWriter(&tb)
+	for _, n := range []string{"apps/a/../../x", "/abs", "apps/com.android.providers.telephony/d_f/000000_sms_backup"} {
+		tw.WriteHeader(&tar.Header{Name: n, Mode: 0o600, Size: 2, Typeflag: tar.TypeReg})
+		tw.Write([]byte("[]"))
+	}
+	tw.Close()
+	f.Add(append([]byte("ANDROID BACKUP\n5\n0\nnone\n"), tb.Bytes()...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := ReadHeader(bufio.NewReader(bytes.NewReader(data)))
 		if err == nil && h.Encrypted() && (len(h.UserIV) != 16 || h.Rounds < 1) {
@@ -32,7 +45,11 @@ func FuzzHeader(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_ = walkTar(tr, func(string) bool { return true }, func(_ Entry, r io.Reader) error {
+		_ = walkTar(tr, func(string) bool { return true }, func(e Entry, r io.Reader) error {
+			// Names reaching the modules stay inside the archive root.
+			if !fs.ValidPath(e.Name) || slices.Contains(strings.Split(e.Name, "/"), "..") {
+				t.Fatalf("entry name %q escapes the archive", e.Name)
+			}
 			_, err := io.Copy(io.Discard, io.LimitReader(r, 1<<20))
 			return err
 		})
