@@ -159,9 +159,11 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	prog.start()
 	statuses := module.Run(ctx, jobs, sink, 0, log)
 	prog.finish()
+	finishStart := time.Now()
 	if err := errors.Join(w.Finish(), jsonl.close()); err != nil {
 		return fmt.Errorf("writing results to %s: %w", outDir, err)
 	}
+	log.Debug("timeline and alerts written", "timeline_events", jsonl.w.Written(), "duration", time.Since(finishStart).Round(time.Millisecond))
 
 	info := output.NewInfo(app.Version, spec.target, spec.command)
 	for _, fi := range idx.Files() {
@@ -186,8 +188,11 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	if err := report.WriteSummary(outDir, sum); err != nil {
 		return err
 	}
+	reportStart := time.Now()
 	if err := writeHTMLReport(outDir, f.redact); err != nil {
 		log.Warn("could not write report.html", "error", err)
+	} else {
+		log.Debug("report.html written", "duration", time.Since(reportStart).Round(time.Millisecond))
 	}
 	printSummary(app.Stdout, statuses, alerts, f.output, time.Since(start))
 	return nil

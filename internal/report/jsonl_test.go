@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -205,4 +206,41 @@ func TestParseMVTMicrosRefusesWhatTimeParseRefuses(t *testing.T) {
 	if !ok || tm.UnixMicro() != 1709251199999999 {
 		t.Errorf("leap day: %v %v", tm, ok)
 	}
+}
+
+// The limiter fails exactly when a line grows past max, wherever the reads
+// split the text.
+func TestLineLimiter(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		ok   bool
+	}{
+		{"12345\n12345\n", true},
+		{"123456\n", false},
+		{"12\n123456", false},
+		{"12345", true},
+		{"\n\n\n12345\n1", true},
+	} {
+		for chunk := 1; chunk <= len(tc.text); chunk++ {
+			l := &lineLimiter{r: &chunkReader{s: tc.text, n: chunk}, max: 5}
+			_, err := io.ReadAll(l)
+			if (err == nil) != tc.ok {
+				t.Errorf("%q read %d at a time: err %v, want ok=%v", tc.text, chunk, err, tc.ok)
+			}
+		}
+	}
+}
+
+type chunkReader struct {
+	s string
+	n int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if c.s == "" {
+		return 0, io.EOF
+	}
+	k := copy(p[:min(len(p), c.n)], c.s)
+	c.s = c.s[k:]
+	return k, nil
 }
