@@ -87,14 +87,16 @@ func pipeline(ctx context.Context, produce func(yield func(*sqlRow) error) error
 func streamRowsDirect(ctx context.Context, db *sqlitedb.DB, f source.IOSFile, query string, prep func(*sqlRow), fn func(*sqlRow) error) error {
 	err := pipeline(ctx, func(yield func(*sqlRow) error) error {
 		var shared *keyList
+		var quoted [][]byte
 		err := db.Stream(ctx, query, 4, func(cols []string, vals []any) error {
 			if shared == nil {
 				shared = &keyList{keys: append(make([]string, 0, len(cols)+8), cols...)}
+				quoted = quoteKeys(cols)
 			}
 			// Rows share the column names (and what prep adds, through
 			// shared); the full-capacity slice makes any other addition
 			// copy them first.
-			r := &sqlRow{keys: shared.keys[:len(cols):len(cols)], vals: vals, shared: shared}
+			r := &sqlRow{keys: shared.keys[:len(cols):len(cols)], vals: vals, shared: shared, quoted: quoted}
 			if prep != nil {
 				prep(r)
 			}

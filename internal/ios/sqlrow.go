@@ -25,6 +25,19 @@ type sqlRow struct {
 	// them instead of copying ~80 names (a million SMS rows made 2.7 GB of
 	// such copies). Only the goroutine reading the query may use it.
 	shared *keyList
+	// quoted, when set, holds the first keys already written as JSON
+	// (`"ROWID": `), made once per query and shared read-only by its rows.
+	quoted [][]byte
+}
+
+// quoteKeys returns each key as AppendIndentedJSON writes it before the
+// value.
+func quoteKeys(keys []string) [][]byte {
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		out[i] = append(appendJSONString(nil, k), ": "...)
+	}
+	return out
 }
 
 // keyList is the growing key array rows of one query share (see
@@ -108,8 +121,12 @@ func (r *sqlRow) AppendIndentedJSON(b []byte, prefix, indent string) ([]byte, er
 		b = append(b, '\n')
 		b = append(b, prefix...)
 		b = append(b, indent...)
-		b = appendJSONString(b, k)
-		b = append(b, ": "...)
+		if i < len(r.quoted) {
+			b = append(b, r.quoted[i]...)
+		} else {
+			b = appendJSONString(b, k)
+			b = append(b, ": "...)
+		}
 		switch v := r.vals[i].(type) {
 		case nil, int64, string:
 			b, _ = appendValue(b, v)

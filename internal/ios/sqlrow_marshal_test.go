@@ -58,6 +58,11 @@ func TestSQLRowIndentedMatchesIndent(t *testing.T) {
 		rows = append(rows, &sqlRow{keys: []string{"only"}, vals: []any{v}})
 	}
 	rows = append(rows, r)
+	// The same row with its first keys pre-quoted (as the streaming path
+	// makes them), keys that need escaping included.
+	q := &sqlRow{keys: append([]string{"a<b", "é\"", "plain"}, r.keys...), vals: append([]any{int64(1), nil, "v"}, r.vals...)}
+	q.quoted = quoteKeys(q.keys[:5])
+	rows = append(rows, q)
 	for _, row := range rows {
 		raw, err := row.MarshalJSON()
 		if err != nil {
