@@ -147,7 +147,22 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 		return err
 	}
 	jsonl.w.DeviceLocal = spec.localTime
-	w, err := output.New(outDir, output.Options{LocalTime: spec.localTime, OnSortedEvent: jsonl.w.Write})
+	// The report's timeline excerpts are gathered while the timeline is
+	// written (report.WindowTap), chosen from alerts.json once it exists.
+	var tap *report.WindowTap
+	onSorted := func(ev module.TimelineEvent) error {
+		if tap != nil {
+			tap.Add(ev)
+		}
+		return jsonl.w.Write(ev)
+	}
+	beforeTimeline := func() {
+		var err error
+		if tap, err = report.NewWindowTap(outDir); err != nil {
+			log.Debug("report.html will read timeline.csv back", "reason", err)
+		}
+	}
+	w, err := output.New(outDir, output.Options{LocalTime: spec.localTime, OnSortedEvent: onSorted, BeforeTimeline: beforeTimeline})
 	if err != nil {
 		return err
 	}
@@ -189,7 +204,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 		return err
 	}
 	reportStart := time.Now()
-	if err := writeHTMLReport(outDir, f.redact); err != nil {
+	if err := writeHTMLReport(outDir, f.redact, tap); err != nil {
 		log.Warn("could not write report.html", "error", err)
 	} else {
 		log.Debug("report.html written", "duration", time.Since(reportStart).Round(time.Millisecond))

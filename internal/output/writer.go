@@ -36,7 +36,8 @@ type Writer struct {
 	err      error
 	// onSorted, when set, sees every timeline event in timeline.csv's
 	// order while it is written (timeline.jsonl).
-	onSorted func(module.TimelineEvent) error
+	onSorted       func(module.TimelineEvent) error
+	beforeTimeline func()
 }
 
 // Options configure a Writer.
@@ -47,6 +48,9 @@ type Options struct {
 	// OnSortedEvent, if set, receives every timeline event, sorted and
 	// deduplicated, while timeline.csv is written.
 	OnSortedEvent func(module.TimelineEvent) error
+	// BeforeTimeline, if set, runs once alerts.json is written and before
+	// the timeline is (the report's window tap reads the alerts there).
+	BeforeTimeline func()
 }
 
 // New prepares dir (created if missing) for a run's results.
@@ -54,7 +58,7 @@ func New(dir string, opts Options) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the output folder: %w", err)
 	}
-	w := &Writer{dir: dir, alerts: map[int][]alert.Alert{}, timestampHeader: "UTC Timestamp", onSorted: opts.OnSortedEvent}
+	w := &Writer{dir: dir, alerts: map[int][]alert.Alert{}, timestampHeader: "UTC Timestamp", onSorted: opts.OnSortedEvent, beforeTimeline: opts.BeforeTimeline}
 	if opts.LocalTime {
 		w.timestampHeader = "Device Local Timestamp"
 	}
@@ -95,7 +99,11 @@ func (w *Writer) Finish() error {
 	if len(alerts) > 0 {
 		errs = append(errs, writeJSON(filepath.Join(w.dir, "alerts.json"), alerts))
 	}
-	errs = append(errs, w.writeAlertsTimeline(alerts), w.writeTimeline())
+	errs = append(errs, w.writeAlertsTimeline(alerts))
+	if w.beforeTimeline != nil {
+		w.beforeTimeline()
+	}
+	errs = append(errs, w.writeTimeline())
 	if w.urls != nil {
 		errs = append(errs, w.urls.close())
 	}

@@ -228,7 +228,24 @@ func display(v any) string {
 // buildWindows makes one timeline excerpt per distinct finding time (the
 // most severe first, at most maxWindows) and fills them in one pass over
 // timeline.csv, keeping the events nearest to each finding.
-func buildWindows(r *Results, groups []findingGroup, rd *redactor) ([]*window, error) {
+func buildWindows(r *Results, groups []findingGroup, rd *redactor, tap *WindowTap) ([]*window, error) {
+	wins := selectWindows(groups)
+	if len(wins) == 0 || r.Timeline == "" {
+		return wins, nil
+	}
+	if tap.fill(wins) {
+		for _, w := range wins {
+			w.finish(rd)
+		}
+		return wins, nil
+	}
+	return wins, fillWindowsFromCSV(r, wins, rd)
+}
+
+// selectWindows makes the windows, one per distinct finding time, the most
+// severe findings first, at most maxWindows, in time order; each finding
+// learns its window.
+func selectWindows(groups []findingGroup) []*window {
 	var timed []*finding
 	for _, g := range groups {
 		for _, f := range g.Findings {
@@ -254,22 +271,24 @@ func buildWindows(r *Results, groups []findingGroup, rd *redactor) ([]*window, e
 		f.Window = w.ID
 	}
 	sort.Slice(wins, func(i, j int) bool { return wins[i].at.Before(wins[j].at) })
-	if len(wins) == 0 || r.Timeline == "" {
-		return wins, nil
-	}
+	return wins
+}
+
+// fillWindowsFromCSV fills the windows in one pass over timeline.csv.
+func fillWindowsFromCSV(r *Results, wins []*window, rd *redactor) error {
 	root, err := os.OpenRoot(r.Dir)
 	if err != nil {
-		return wins, fmt.Errorf("opening results folder: %w", err)
+		return fmt.Errorf("opening results folder: %w", err)
 	}
 	defer root.Close()
 	fh, err := root.Open(r.Timeline)
 	if err != nil {
-		return wins, fmt.Errorf("opening timeline.csv: %w", err)
+		return fmt.Errorf("opening timeline.csv: %w", err)
 	}
 	defer fh.Close()
 	tr, err := newTimelineReader(fh)
 	if err != nil {
-		return wins, err
+		return err
 	}
 	for {
 		row, err := tr.Next()
@@ -277,28 +296,33 @@ func buildWindows(r *Results, groups []findingGroup, rd *redactor) ([]*window, e
 			break
 		}
 		if err != nil {
-			return wins, fmt.Errorf("reading timeline.csv: %w", err)
+			return fmt.Errorf("reading timeline.csv: %w", err)
 		}
-		if row.Time.IsZero() {
-			continue
-		}
-		for _, w := range wins {
-			d := row.Time.Sub(w.at)
-			if d < -windowHalfWidth || d > windowHalfWidth {
-				continue
-			}
-			w.total++
-			if d < 0 {
-				w.before = keepNearest(w.before, row, w.at)
-			} else {
-				w.after = keepNearest(w.after, row, w.at)
-			}
-		}
+		offer(wins, row)
 	}
 	for _, w := range wins {
 		w.finish(rd)
 	}
-	return wins, nil
+	return nil
+}
+
+// offer adds row to every window it falls in.
+func offer(wins []*window, row TimelineRow) {
+	if row.Time.IsZero() {
+		return
+	}
+	for _, w := range wins {
+		d := row.Time.Sub(w.at)
+		if d < -windowHalfWidth || d > windowHalfWidth {
+			continue
+		}
+		w.total++
+		if d < 0 {
+			w.before = keepNearest(w.before, row, w.at)
+		} else {
+			w.after = keepNearest(w.after, row, w.at)
+		}
+	}
 }
 
 // keepNearest appends row and, when the slice grows to twice the limit,

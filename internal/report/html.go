@@ -32,6 +32,9 @@ type HTMLOptions struct {
 	// Now is the generation time shown in the page (time.Now when zero);
 	// tests set it for reproducible output.
 	Now time.Time
+	// Tap, if set, holds the timeline excerpts gathered while the run wrote
+	// timeline.csv; the page then does not read it back.
+	Tap *WindowTap
 }
 
 type levelCount struct {
@@ -134,7 +137,7 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 			d.Failed = append(d.Failed, m)
 		}
 	}
-	wins, err := buildWindows(r, groups, rd)
+	wins, err := buildWindows(r, groups, rd, opts.Tap)
 	if err != nil {
 		d.Warnings = append(d.Warnings, "The timeline could not be read: "+err.Error())
 	}
