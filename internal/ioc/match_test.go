@@ -67,8 +67,12 @@ func TestCheckURLMVT(t *testing.T) {
 func TestCheckDomainRules(t *testing.T) {
 	x := testIndex(t, "domains", "example.org", "domains", "a.example.net", "domains", "xn--telegrm-qbd.com",
 		"domains", "Bücher.example", "domains", "zapto.org", "domains", "researchplanet.zapto.org",
-		"ips", "198.51.100.1", "domains", "203.0.113.9", "ips", "2001:db8::1", "ips", "192.0.2.0/24")
+		"ips", "198.51.100.1", "domains", "203.0.113.9", "ips", "2001:db8::1", "ips", "192.0.2.0/24",
+		"domains", "198.51.100.77.")
 	runMatchCases(t, x.CheckDomain, []matchCase{
+		// A domain-name indicator written as an address with a trailing
+		// dot is that address (found by fuzzing).
+		{"198.51.100.77", "ip"},
 		{"example.org", "exact"},
 		{"EXAMPLE.ORG", "exact"},
 		{"example.org.", "exact"},

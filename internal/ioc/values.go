@@ -178,7 +178,9 @@ func normaliseDomainIOC(v string) (string, Type, string, error) {
 		note = "wildcard removed (parent-domain matching covers subdomains)"
 		v = rest
 	}
-	if t := strings.Trim(v, "[]"); t != "" && looksLikeIP(t) {
+	// "1.2.3.4." (a fully qualified name's trailing dot) is the address
+	// too: as a domain it would never match (found by fuzzing).
+	if t := strings.Trim(strings.TrimSuffix(v, "."), "[]"); t != "" && looksLikeIP(t) {
 		if a, err := netip.ParseAddr(t); err == nil {
 			return a.Unmap().String(), IPs, note, nil
 		}
