@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/source"
@@ -106,16 +105,9 @@ func (m *CacheFiles) readDB(ctx context.Context, in *module.Input, f source.IOSF
 			out.Timeline(module.TimelineEvent{Timestamp: rec.Isodate, Module: "CacheFiles", Event: "cache_response",
 				Data: fmt.Sprintf("%s recorded %s (entry %s)", rec.CacheDB, rec.URL, pyText(rec.EntryID))})
 		}
-		cacheFilesCheck(in.IOCs, rec, rec.URL, rec.Isodate, out)
+		urlCheck(in.IOCs, rec, rec.Isodate, out, rec.URL)
 		return nil
 	})
-}
-
-// cacheFilesCheck matches the cached URL (CRITICAL).
-func cacheFilesCheck(idx *ioc.Index, rec any, url, when string, out module.Emitter) {
-	if m := idx.CheckURL(url); m != nil {
-		out.Alert(iocAlert(alert.Critical, matchMessage(url, m), when, rec, m))
-	}
 }
 
 // Recheck implements module.Rechecker on one record of cache_files.json.
@@ -127,6 +119,6 @@ func (m *CacheFiles) Recheck(_ context.Context, idx *ioc.Index, raw []byte, out 
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return fmt.Errorf("cache_files record: %w", err)
 	}
-	cacheFilesCheck(idx, json.RawMessage(raw), rec.URL, rec.Isodate, out)
+	urlCheck(idx, json.RawMessage(raw), rec.Isodate, out, rec.URL)
 	return nil
 }

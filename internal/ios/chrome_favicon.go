@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/source"
@@ -93,26 +92,12 @@ func (m *ChromeFavicon) readDB(ctx context.Context, in *module.Input, f source.I
 			out.Timeline(module.TimelineEvent{Timestamp: rec.Isodate, Module: "ChromeFavicon", Event: "new_favicon",
 				Data: rec.IconURL + " from " + rec.URL})
 		}
-		chromeFaviconCheck(in.IOCs, rec, rec.URL, rec.IconURL, rec.Isodate, out)
+		urlCheck(in.IOCs, rec, rec.Isodate, out, rec.URL, rec.IconURL)
 		n++
 		return nil
 	})
 	logger(in).Debug("extracted Chrome favicons", "file", fileLabel(f), "count", n)
 	return err
-}
-
-// chromeFaviconCheck matches the page URL, then the icon URL (CRITICAL,
-// one alert per record as in MVT).
-func chromeFaviconCheck(idx *ioc.Index, rec any, page, icon, when string, out module.Emitter) {
-	for _, u := range []string{page, icon} {
-		if u == "" {
-			continue
-		}
-		if m := idx.CheckURL(u); m != nil {
-			out.Alert(iocAlert(alert.Critical, matchMessage(u, m), when, rec, m))
-			return
-		}
-	}
 }
 
 // Recheck implements module.Rechecker on one record of chrome_favicon.json.
@@ -125,6 +110,6 @@ func (m *ChromeFavicon) Recheck(_ context.Context, idx *ioc.Index, raw []byte, o
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return fmt.Errorf("chrome_favicon record: %w", err)
 	}
-	chromeFaviconCheck(idx, json.RawMessage(raw), rec.URL, rec.IconURL, rec.Isodate, out)
+	urlCheck(idx, json.RawMessage(raw), rec.Isodate, out, rec.URL, rec.IconURL)
 	return nil
 }

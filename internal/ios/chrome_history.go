@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/source"
@@ -98,24 +97,12 @@ func (m *ChromeHistory) readDB(ctx context.Context, in *module.Input, f source.I
 				Data: fmt.Sprintf("%s - %s (visit ID: %s, redirect source: %s)",
 					pyText(rec.ID), rec.URL, pyText(rec.VisitID), pyText(rec.RedirectSource))})
 		}
-		chromeHistoryCheck(in.IOCs, rec, rec.URL, rec.Isodate, out)
+		urlCheck(in.IOCs, rec, rec.Isodate, out, rec.URL)
 		n++
 		return nil
 	})
 	logger(in).Debug("extracted Chrome visits", "file", fileLabel(f), "count", n)
 	return err
-}
-
-// chromeHistoryCheck matches a visited URL (CRITICAL). MVT leaves the
-// alert's time empty; the visit's date is given so that the alert reaches
-// alerts_timeline.csv.
-func chromeHistoryCheck(idx *ioc.Index, rec any, u, when string, out module.Emitter) {
-	if u == "" {
-		return
-	}
-	if m := idx.CheckURL(u); m != nil {
-		out.Alert(iocAlert(alert.Critical, matchMessage(u, m), when, rec, m))
-	}
 }
 
 // Recheck implements module.Rechecker on one record of chrome_history.json.
@@ -127,7 +114,7 @@ func (m *ChromeHistory) Recheck(_ context.Context, idx *ioc.Index, raw []byte, o
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return fmt.Errorf("chrome_history record: %w", err)
 	}
-	chromeHistoryCheck(idx, json.RawMessage(raw), rec.URL, rec.Isodate, out)
+	urlCheck(idx, json.RawMessage(raw), rec.Isodate, out, rec.URL)
 	return nil
 }
 

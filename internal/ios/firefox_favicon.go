@@ -86,7 +86,7 @@ func (m *FirefoxFavicon) readDB(ctx context.Context, in *module.Input, f source.
 			out.Timeline(module.TimelineEvent{Timestamp: rec.Isodate, Module: "FirefoxFavicon", Event: "firefox_history",
 				Data: fmt.Sprintf("Firefox favicon %s when visiting %s", rec.URL, rec.HistoryURL)})
 		}
-		firefoxURLCheck(in.IOCs, rec, rec.Isodate, out, rec.URL, rec.HistoryURL)
+		urlCheck(in.IOCs, rec, rec.Isodate, out, rec.URL, rec.HistoryURL)
 		n++
 		return nil
 	})
@@ -104,6 +104,6 @@ func (m *FirefoxFavicon) Recheck(_ context.Context, idx *ioc.Index, raw []byte, 
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return fmt.Errorf("firefox_favicon record: %w", err)
 	}
-	firefoxURLCheck(idx, json.RawMessage(raw), rec.Isodate, out, rec.URL, rec.HistoryURL)
+	urlCheck(idx, json.RawMessage(raw), rec.Isodate, out, rec.URL, rec.HistoryURL)
 	return nil
 }

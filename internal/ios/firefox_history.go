@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/source"
@@ -130,27 +129,12 @@ func (m *FirefoxHistory) readDB(ctx context.Context, in *module.Input, f source.
 			out.Timeline(module.TimelineEvent{Timestamp: rec.Isodate, Module: "FirefoxHistory", Event: "firefox_history",
 				Data: fmt.Sprintf("Firefox visit with ID %s to URL: %s", pyText(rec.ID), rec.URL)})
 		}
-		firefoxURLCheck(in.IOCs, rec, rec.Isodate, out, rec.URL)
+		urlCheck(in.IOCs, rec, rec.Isodate, out, rec.URL)
 		n++
 		return nil
 	})
 	logger(in).Debug("extracted Firefox visits", "file", fileLabel(f), "count", n)
 	return err
-}
-
-// firefoxURLCheck matches the URLs in order and raises one CRITICAL alert
-// for the first that matches. MVT leaves the alert's time empty; the
-// record's date is given so that the alert reaches alerts_timeline.csv.
-func firefoxURLCheck(idx *ioc.Index, rec any, when string, out module.Emitter, urls ...string) {
-	for _, u := range urls {
-		if u == "" {
-			continue
-		}
-		if m := idx.CheckURL(u); m != nil {
-			out.Alert(iocAlert(alert.Critical, matchMessage(u, m), when, rec, m))
-			return
-		}
-	}
 }
 
 // Recheck implements module.Rechecker on one record of firefox_history.json.
@@ -162,7 +146,7 @@ func (m *FirefoxHistory) Recheck(_ context.Context, idx *ioc.Index, raw []byte, 
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return fmt.Errorf("firefox_history record: %w", err)
 	}
-	firefoxURLCheck(idx, json.RawMessage(raw), rec.Isodate, out, rec.URL)
+	urlCheck(idx, json.RawMessage(raw), rec.Isodate, out, rec.URL)
 	return nil
 }
 

@@ -3,7 +3,9 @@ package ios
 import (
 	"fmt"
 
+	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
+	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 // matchMessage words an indicator match the way MVT's alerts do, so that
@@ -28,6 +30,20 @@ func matchMessage(value string, m *ioc.Match) string {
 		what = string(m.Type)
 	}
 	return fmt.Sprintf("Found a known suspicious %s %s matching indicator %q from %q", what, value, m.Value, m.Collection)
+}
+
+// urlCheck raises a CRITICAL alert for the first of urls that matches a
+// URL or domain indicator (empty ones skipped): one alert per record, as MVT.
+func urlCheck(idx *ioc.Index, rec any, when string, out module.Emitter, urls ...string) {
+	for _, u := range urls {
+		if u == "" {
+			continue
+		}
+		if m := idx.CheckURL(u); m != nil {
+			out.Alert(iocAlert(alert.Critical, matchMessage(u, m), when, rec, m))
+			return
+		}
+	}
 }
 
 // firstURLMatch checks links in order and returns the first matching one.

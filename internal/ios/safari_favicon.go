@@ -87,7 +87,7 @@ func (m *SafariFavicon) readDB(ctx context.Context, in *module.Input, f source.I
 				out.Timeline(module.TimelineEvent{Timestamp: rec.Isodate, Module: "SafariFavicon", Event: "safari_favicon",
 					Data: fmt.Sprintf("Safari favicon from %s with icon URL %s (%s)", rec.URL, rec.IconURL, rec.Type)})
 			}
-			chromeFaviconCheck(in.IOCs, rec, rec.URL, rec.IconURL, rec.Isodate, out)
+			urlCheck(in.IOCs, rec, rec.Isodate, out, rec.URL, rec.IconURL)
 			return nil
 		})
 		if err != nil {
@@ -107,6 +107,6 @@ func (m *SafariFavicon) Recheck(_ context.Context, idx *ioc.Index, raw []byte, o
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return fmt.Errorf("safari_favicon record: %w", err)
 	}
-	chromeFaviconCheck(idx, json.RawMessage(raw), rec.URL, rec.IconURL, rec.Isodate, out)
+	urlCheck(idx, json.RawMessage(raw), rec.Isodate, out, rec.URL, rec.IconURL)
 	return nil
 }

@@ -118,7 +118,7 @@ func (m *SafariHistory) readDB(ctx context.Context, in *module.Input, f source.I
 		if destURL != nil && v.URL != nil {
 			fastRedirectCheck(v, *v.URL, valueText(destURL), destTime, out)
 		}
-		safariVisitCheck(in.IOCs, v, strPtrText(v.URL), v.Isodate, out)
+		urlCheck(in.IOCs, v, v.Isodate, out, strPtrText(v.URL))
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("%s: reading visits: %w", fileLabel(f), err)
@@ -167,15 +167,6 @@ func urlDomain(raw string) string {
 	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }
 
-func safariVisitCheck(idx *ioc.Index, rec any, u, when string, out module.Emitter) {
-	if u == "" {
-		return
-	}
-	if m := idx.CheckURL(u); m != nil {
-		out.Alert(iocAlert(alert.Critical, matchMessage(u, m), when, rec, m))
-	}
-}
-
 // Recheck implements module.Rechecker on one record of safari_history.json.
 func (m *SafariHistory) Recheck(_ context.Context, idx *ioc.Index, raw []byte, out module.Emitter) error {
 	var rec struct {
@@ -185,6 +176,6 @@ func (m *SafariHistory) Recheck(_ context.Context, idx *ioc.Index, raw []byte, o
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return fmt.Errorf("safari_history record: %w", err)
 	}
-	safariVisitCheck(idx, json.RawMessage(raw), rec.URL, rec.Isodate, out)
+	urlCheck(idx, json.RawMessage(raw), rec.Isodate, out, rec.URL)
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/timeutil"
@@ -87,7 +86,7 @@ func (w *webkitOriginFolders) readHolder(in *module.Input, fsys fs.FS, holder st
 		if when != "" {
 			out.Timeline(module.TimelineEvent{Timestamp: when, Module: w.class, Event: w.event, Data: w.describe(rec)})
 		}
-		webkitOriginCheck(in.IOCs, rec, u, when, out)
+		urlCheck(in.IOCs, rec, when, out, u)
 	}
 	return nil
 }
@@ -105,18 +104,11 @@ func webkitOriginURL(name string) (string, bool) {
 	return u, true
 }
 
-// webkitOriginCheck matches the origin's URL (CRITICAL).
-func webkitOriginCheck(idx *ioc.Index, rec any, u, when string, out module.Emitter) {
-	if m := idx.CheckURL(u); m != nil {
-		out.Alert(iocAlert(alert.Critical, matchMessage(u, m), when, rec, m))
-	}
-}
-
 func (w *webkitOriginFolders) recheck(idx *ioc.Index, raw []byte, out module.Emitter) error {
 	var rec webkitOrigin
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return fmt.Errorf("%s record: %w", w.slug, err)
 	}
-	webkitOriginCheck(idx, json.RawMessage(raw), rec.URL, rec.Isodate, out)
+	urlCheck(idx, json.RawMessage(raw), rec.Isodate, out, rec.URL)
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/source"
@@ -129,7 +128,7 @@ func (m *WebkitResourceLoadStatistics) readDB(ctx context.Context, in *module.In
 			msg += " by app in domain " + domain
 		}
 		out.Timeline(module.TimelineEvent{Timestamp: r.str("last_seen_isodate"), Module: "WebkitResourceLoadStatistics", Event: "visit", Data: msg})
-		webkitDomainCheck(in.IOCs, r, r.str("registrable_domain"), r.str("last_seen_isodate"), out)
+		urlCheck(in.IOCs, r, r.str("last_seen_isodate"), out, r.str("registrable_domain"))
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("%s: reading ObservedDomains: %w", fileLabel(f), err)
@@ -142,15 +141,6 @@ func isBackupInput(in *module.Input) bool {
 	return err == nil && src.IsBackup()
 }
 
-func webkitDomainCheck(idx *ioc.Index, rec any, d, when string, out module.Emitter) {
-	if d == "" {
-		return
-	}
-	if m := idx.CheckURL(d); m != nil {
-		out.Alert(iocAlert(alert.Critical, matchMessage(d, m), when, rec, m))
-	}
-}
-
 // Recheck implements module.Rechecker on one record of
 // webkit_resource_load_statistics.json.
 func (m *WebkitResourceLoadStatistics) Recheck(_ context.Context, idx *ioc.Index, raw []byte, out module.Emitter) error {
@@ -161,7 +151,7 @@ func (m *WebkitResourceLoadStatistics) Recheck(_ context.Context, idx *ioc.Index
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return fmt.Errorf("webkit_resource_load_statistics record: %w", err)
 	}
-	webkitDomainCheck(idx, json.RawMessage(raw), rec.Domain, rec.LastSeen, out)
+	urlCheck(idx, json.RawMessage(raw), rec.LastSeen, out, rec.Domain)
 	return nil
 }
 
