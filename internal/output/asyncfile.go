@@ -52,7 +52,14 @@ func (a *AsyncFile) loop() {
 }
 
 // Write queues p; an earlier write error is returned as soon as it is known.
-func (a *AsyncFile) Write(p []byte) (int, error) {
+func (a *AsyncFile) Write(p []byte) (int, error) { return enqueue(a, p) }
+
+// WriteString queues s.
+func (a *AsyncFile) WriteString(s string) (int, error) { return enqueue(a, s) }
+
+// enqueue copies p into the current buffer, handing full buffers to the
+// writing goroutine.
+func enqueue[T string | []byte](a *AsyncFile, p T) (int, error) {
 	if e := a.err.Load(); e != nil {
 		return 0, *e
 	}
@@ -64,33 +71,9 @@ func (a *AsyncFile) Write(p []byte) (int, error) {
 			a.cur = <-a.free
 			continue
 		}
-		if room > len(p) {
-			room = len(p)
-		}
+		room = min(room, len(p))
 		a.cur = append(a.cur, p[:room]...)
 		p = p[room:]
-	}
-	return n, nil
-}
-
-// WriteString queues s.
-func (a *AsyncFile) WriteString(s string) (int, error) {
-	if e := a.err.Load(); e != nil {
-		return 0, *e
-	}
-	n := len(s)
-	for len(s) > 0 {
-		room := a.size - len(a.cur)
-		if room == 0 {
-			a.full <- a.cur
-			a.cur = <-a.free
-			continue
-		}
-		if room > len(s) {
-			room = len(s)
-		}
-		a.cur = append(a.cur, s[:room]...)
-		s = s[room:]
 	}
 	return n, nil
 }
