@@ -44,26 +44,21 @@ func NewWindowTap(dir string) (*WindowTap, error) {
 // Add offers one event of the sorted timeline, in timeline.csv's order. The
 // row is what reading it back from timeline.csv gives (the CSV reader turns
 // "\r\n" inside a field into "\n").
-func (t *WindowTap) Add(ev module.TimelineEvent) error {
+func (t *WindowTap) Add(ev module.TimelineEvent) {
 	if len(t.wins) == 0 {
-		return nil
+		return
 	}
 	ts := crlf(ev.Timestamp)
 	tm, ok := ParseTimestamp(ts)
 	if !ok {
-		return nil
+		return
 	}
-	row := TimelineRow{Timestamp: ts, Module: crlf(ev.Module), Event: crlf(ev.Event), Data: crlf(ev.Data), Time: tm}
-	offer(t.wins, row)
-	return nil
+	offer(t.wins, TimelineRow{Timestamp: ts, Module: crlf(ev.Module), Event: crlf(ev.Event), Data: crlf(ev.Data), Time: tm})
 }
 
-func crlf(s string) string {
-	if strings.Contains(s, "\r\n") {
-		return strings.ReplaceAll(s, "\r\n", "\n")
-	}
-	return s
-}
+// crlf returns s as the CSV reader gives it back (ReplaceAll returns s
+// itself, unallocated, when there is nothing to replace).
+func crlf(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 
 // fill copies the gathered rows into wins when the tap holds a window for
 // each of them, and reports whether it did.
