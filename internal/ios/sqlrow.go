@@ -22,8 +22,8 @@ type sqlRow struct {
 	// shared, while set, holds the column names every row of one query
 	// starts with plus the keys earlier rows added, in one array that
 	// keys slices: a row adding the same keys in the same order reuses
-	// them instead of copying ~80 names (a million SMS rows made 2.7 GB of
-	// such copies). Only the goroutine reading the query may use it.
+	// them instead of copying ~80 names (by arithmetic, about 2.7 KB per
+	// row: gigabytes on a million SMS). Only the goroutine reading the query may use it.
 	shared *keyList
 	// quoted, when set, holds the first keys already written as JSON
 	// (`"ROWID": `), made once per query and shared read-only by its rows.
