@@ -9,9 +9,11 @@ import (
 // gigabytes on large cases (a million SMS make a 2.5 GB sms.json), and the
 // kernel's copy of that data costs as much CPU as producing it: done on the
 // module's goroutine it doubles the module's time, done here it overlaps with
-// the module reading the next rows on the other core.
+// the module reading the next rows on the other core. Past directAfter bytes
+// the copy itself is avoided (directio.go).
 type AsyncFile struct {
 	f    *os.File
+	out  *cacheBypassWriter
 	cur  []byte
 	size int
 	full chan []byte
@@ -30,10 +32,11 @@ const (
 // NewAsyncFile takes ownership of f; Close closes it.
 func NewAsyncFile(f *os.File) *AsyncFile {
 	a := &AsyncFile{f: f, size: asyncChunk, full: make(chan []byte, asyncBuffers), free: make(chan []byte, asyncBuffers), done: make(chan error, 1)}
+	a.out = &cacheBypassWriter{f: osFile{f}, after: directAfter}
 	for i := 0; i < asyncBuffers-1; i++ {
-		a.free <- make([]byte, 0, asyncChunk)
+		a.free <- alignedBuffer(asyncChunk)
 	}
-	a.cur = make([]byte, 0, asyncChunk)
+	a.cur = alignedBuffer(asyncChunk)
 	go a.loop()
 	return a
 }
@@ -42,7 +45,7 @@ func (a *AsyncFile) loop() {
 	var err error
 	for b := range a.full {
 		if err == nil {
-			if _, err = a.f.Write(b); err != nil {
+			if _, err = a.out.Write(b); err != nil {
 				a.err.Store(&err)
 			}
 		}
