@@ -1,6 +1,7 @@
 package ios
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
@@ -58,5 +59,26 @@ func TestSafariHistoryProfilesAndRedirects(t *testing.T) {
 	if len(c.Records) != 4 || len(med) != 1 || med[0].Message != "Redirect took less than a second! (250.0 milliseconds)" ||
 		med[0].Heuristic.ID != "ios.safari_history.fast_http_redirect" {
 		t.Fatalf("R=%d MEDIUM=%+v", len(c.Records), med)
+	}
+}
+
+// Visits come in time order, and visits at the same instant in visit-id
+// order whatever the query plan: here the item order (which the real
+// history_visits__last_visit index follows) is the reverse of the id order.
+func TestSafariHistoryOrderIsTimeThenVisitID(t *testing.T) {
+	dir := t.TempDir()
+	makeDBB(t, dir, "private/var/mobile/Library/Safari/History.db",
+		`CREATE TABLE history_items (id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL UNIQUE);
+CREATE TABLE history_visits (id INTEGER PRIMARY KEY AUTOINCREMENT, history_item INTEGER NOT NULL, visit_time REAL NOT NULL, synthesized BOOLEAN NOT NULL DEFAULT 0, redirect_source INTEGER NULL UNIQUE, redirect_destination INTEGER NULL UNIQUE);
+CREATE INDEX history_visits__last_visit ON history_visits (history_item, visit_time DESC, synthesized ASC);`,
+		`INSERT INTO history_items (id, url) VALUES (1, 'https://a.test/'), (2, 'https://b.test/'), (3, 'https://c.test/')`,
+		`INSERT INTO history_visits (id, history_item, visit_time) VALUES (1, 3, 700000005.0), (2, 2, 700000005.0), (3, 1, 700000005.0), (4, 1, 700000001.0)`)
+	c := mustRunB(t, NewSafariHistory(), dumpB{dir}, nil)
+	var got []string
+	for _, r := range c.Records {
+		got = append(got, pyText(r.(*safariVisit).VisitID))
+	}
+	if want := "4 1 2 3"; strings.Join(got, " ") != want {
+		t.Errorf("visit order %v, want %s", got, want)
 	}
 }
