@@ -98,9 +98,12 @@ func (m *SMS) Run(ctx context.Context, in *module.Input, out module.Emitter) err
 
 // smsFinish adds MVT's derived fields to a message row.
 func smsFinish(r *sqlRow) {
-	for i, k := range r.keys {
-		if smsBlobColumns[k] {
-			r.vals[i] = b64(r.vals[i])
+	// Only a non-empty []byte changes under b64, so the column name is looked
+	// up for those alone (85 map lookups per message were 0.6 s of CPU on a
+	// million messages).
+	for i, v := range r.vals {
+		if b, ok := v.([]byte); ok && len(b) > 0 && smsBlobColumns[r.keys[i]] {
+			r.vals[i] = b64(v)
 		}
 	}
 	r.set("isodate", macTimeMVT(r.get("date")))
