@@ -21,9 +21,11 @@ import (
 // (a filesystem without it, another operating system, an unaligned tail) the
 // writer goes back to ordinary writes, so the bytes on disk are always the
 // same.
+// directAfter is how much of a file is written normally first (a variable
+// so that tests can make small files take the direct path).
+var directAfter int64 = 64 << 20
+
 const (
-	// directAfter is how much of a file is written normally first.
-	directAfter = 64 << 20
 	// directAlign is the alignment direct I/O asks of buffer addresses,
 	// lengths and file offsets: 4096 satisfies every logical block size
 	// Linux disks use (512 or 4096).
