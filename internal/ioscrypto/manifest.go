@@ -132,7 +132,7 @@ func Unlock(fsys fs.FS, cred Credential) (*Unlocked, error) {
 
 // maxManifestDB bounds the encrypted Manifest.db kept in memory. Real ones
 // are tens of megabytes for phones with many apps.
-const maxManifestDB = 2 << 30
+const maxManifestDB int64 = 2 << 30
 
 // ManifestDB reads and decrypts Manifest.db from fsys into memory.
 func (u *Unlocked) ManifestDB(fsys fs.FS) ([]byte, error) {
@@ -152,7 +152,7 @@ func (u *Unlocked) ManifestDB(fsys fs.FS) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("Manifest.db: %w", err)
 	}
-	if len(data) > maxManifestDB {
+	if int64(len(data)) > maxManifestDB {
 		return nil, fmt.Errorf("Manifest.db: larger than %d bytes", maxManifestDB)
 	}
 	plain, err := DecryptManifestDB(key, data)
