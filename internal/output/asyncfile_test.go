@@ -42,3 +42,32 @@ func TestAsyncFileReportsWriteErrors(t *testing.T) {
 		t.Error("write error lost")
 	}
 }
+
+// A small file costs one buffer; a large one never more than asyncBuffers.
+func TestAsyncFileBuffersAreMadeOnlyWhenNeeded(t *testing.T) {
+	dir := t.TempDir()
+	small, err := os.Create(filepath.Join(dir, "small"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := NewAsyncFile(small)
+	a.WriteString(`{"module": "tcc"}`)
+	if err := a.Close(); err != nil || a.buffers != 1 {
+		t.Errorf("small file: %d buffers, err %v", a.buffers, err)
+	}
+	large, err := os.Create(filepath.Join(dir, "large"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewAsyncFile(large)
+	chunk := bytes.Repeat([]byte("x"), asyncChunk/3)
+	for range 60 {
+		b.Write(chunk)
+	}
+	if err := b.Close(); err != nil || b.buffers < 1 || b.buffers > asyncBuffers {
+		t.Errorf("large file: %d buffers, err %v", b.buffers, err)
+	}
+	if st, _ := os.Stat(filepath.Join(dir, "large")); st.Size() != int64(60*len(chunk)) {
+		t.Errorf("large file: %d bytes", st.Size())
+	}
+}
