@@ -46,7 +46,7 @@ type cacheBypassWriter struct {
 	written int64
 	direct  bool
 	refused bool // direct I/O failed once: ordinary writes from then on
-	// directBytes counts what bypassed the cache (for tests and the log).
+	// directBytes counts what bypassed the cache (the tests check it).
 	directBytes int64
 }
 
