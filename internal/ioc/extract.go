@@ -141,3 +141,21 @@ func indexFold(s, sub string) int {
 	}
 	return -1
 }
+
+// BareLinks returns the links in text written without a scheme
+// ("evil.com/track", "www.example.org/x"), in order. MVT checks only the
+// http(s):// links of a message (its regex https?://[^\s]+), so a message
+// that leaves the scheme out goes unchecked there; spyglass's message
+// modules check these too, after the http(s) links.
+func BareLinks(text string) []string {
+	if strings.IndexByte(text, '.') < 0 {
+		return nil // a bare link's host has a dot: most messages stop here
+	}
+	var out []string
+	for _, l := range ExtractURLs(text) {
+		if schemeEnd(l) == 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -32,3 +32,22 @@ func TestExtractURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestBareLinks(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Your parcel is waiting: evil.com/track?id=7 (reply STOP)", []string{"evil.com/track?id=7"}},
+		{"see https://evil.com/x and www.example.org.", []string{"www.example.org"}}, // the http link is MVT's
+		{"Ok. See you at 5.30, bring v1.2 and file.txt", nil},
+		{"write to foo@evil.com", nil},
+		{"no dot at all", nil},
+		{"", nil},
+	}
+	for _, tc := range tests {
+		if d := cmp.Diff(tc.want, BareLinks(tc.text)); d != "" {
+			t.Errorf("%q (-want +got):\n%s", tc.text, d)
+		}
+	}
+}

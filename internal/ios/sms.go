@@ -150,10 +150,7 @@ func smsCheck(idx *ioc.Index, rec any, text string, links []string, isodate stri
 			break
 		}
 	}
-	if len(links) == 0 {
-		return
-	}
-	if u, match := firstURLMatch(idx, links); match != nil {
+	if u, match := messageLinkMatch(idx, links, text); match != nil {
 		out.Alert(iocAlert(alert.Critical, matchMessage(u, match), isodate, rec, match))
 	}
 }

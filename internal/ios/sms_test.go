@@ -126,3 +126,31 @@ func TestSMSUnknownSchemaAndAbsent(t *testing.T) {
 		t.Fatalf("err = %v, want no data", err)
 	}
 }
+
+// A link written without http:// is checked too (MVT checks only http(s)
+// links): the alert names it as such, while the record's links stay MVT's.
+func TestSMSBareLinkMatchesIndicator(t *testing.T) {
+	dir := t.TempDir()
+	makeDBB(t, dir, "private/var/mobile/Library/SMS/sms.db", smsSchemaB,
+		`INSERT INTO message VALUES (1, 'G1', 'Your parcel is held: example.org/track?id=1 reply STOP', 0, NULL, 'SMS', NULL, 700000000, 0, 0)`,
+		`INSERT INTO message VALUES (2, 'G2', 'see https://ok.test/a then www.example.org/x.', 0, NULL, 'SMS', NULL, 700000001, 0, 0)`,
+		`INSERT INTO message VALUES (3, 'G3', 'Meet at 5.30. Bring v1.2 and notes.txt', 0, NULL, 'SMS', NULL, 700000002, 0, 0)`,
+	)
+	c := mustRunB(t, NewSMS(), dumpB{dir}, fixtureIndexB(t))
+	crit := c.AlertsAt(alert.Critical)
+	if len(crit) != 2 {
+		t.Fatalf("CRITICAL alerts = %+v, want 2", crit)
+	}
+	if !strings.Contains(crit[0].Message, "example.org/track?id=1 (a link written without http://)") || crit[0].Indicator.Value != "example.org" {
+		t.Errorf("alert 1 = %q %+v", crit[0].Message, crit[0].Indicator)
+	}
+	if !strings.Contains(crit[1].Message, "www.example.org/x (a link written without http://)") {
+		t.Errorf("alert 2 = %q", crit[1].Message)
+	}
+	if l := recordJSON(t, c.Records[0])["links"].([]any); len(l) != 0 {
+		t.Errorf("links = %v: MVT's links field has only http(s) links", l)
+	}
+	if re := recheckAllB(t, NewSMS(), c, fixtureIndexB(t)); countLevel(re, alert.Critical) != 2 {
+		t.Errorf("recheck alerts = %+v", re.Alerts)
+	}
+}

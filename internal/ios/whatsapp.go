@@ -122,7 +122,7 @@ func (m *Whatsapp) messages(ctx context.Context, in *module.Input, db *sqlitedb.
 		for _, l := range links {
 			out.URL(module.URL{URL: l, Timestamp: isodate, Source: "whatsapp"})
 		}
-		whatsappCheck(in.IOCs, r, links, isodate, out)
+		whatsappCheck(in.IOCs, r, links, whatsappTexts(r.str), isodate, out)
 		return nil
 	})
 }
@@ -144,8 +144,20 @@ func whatsappLinks(r *sqlRow) []string {
 	return links
 }
 
-func whatsappCheck(idx *ioc.Index, rec any, links []string, when string, out module.Emitter) {
-	if u, match := firstURLMatch(idx, links); match != nil {
+// whatsappTexts is what a message's link columns hold, for the links
+// written there without a scheme.
+func whatsappTexts(get func(column string) string) []string {
+	texts := make([]string, 0, len(whatsappLinkColumns))
+	for _, c := range whatsappLinkColumns {
+		if t := get(c); t != "" {
+			texts = append(texts, t)
+		}
+	}
+	return texts
+}
+
+func whatsappCheck(idx *ioc.Index, rec any, links, texts []string, when string, out module.Emitter) {
+	if u, match := messageLinkMatch(idx, links, texts...); match != nil {
 		out.Alert(iocAlert(alert.Critical, matchMessage(u, match), when, rec, match))
 	}
 }
@@ -314,9 +326,14 @@ func (m *Whatsapp) Recheck(_ context.Context, idx *ioc.Index, raw []byte, out mo
 		Links   []string `json:"links"`
 		Isodate string   `json:"isodate"`
 	}
+	var fields map[string]any
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return fmt.Errorf("whatsapp record: %w", err)
 	}
-	whatsappCheck(idx, json.RawMessage(raw), rec.Links, rec.Isodate, out)
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return fmt.Errorf("whatsapp record: %w", err)
+	}
+	texts := whatsappTexts(func(c string) string { s, _ := fields[c].(string); return s })
+	whatsappCheck(idx, json.RawMessage(raw), rec.Links, texts, rec.Isodate, out)
 	return nil
 }

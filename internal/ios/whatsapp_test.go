@@ -1,6 +1,7 @@
 package ios
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
@@ -109,5 +110,23 @@ func TestWhatsappMinimalSchema(t *testing.T) {
 	}
 	if c.Events[0].Data != "'https://mmg.whatsapp.net/x https://t.example.org/a https://t.example.org/a' from None - Embedded links: https://t.example.org/a" {
 		t.Errorf("event = %q", c.Events[0].Data)
+	}
+}
+
+// A WhatsApp message with a link written without http:// matches too, in
+// the run and in check-iocs.
+func TestWhatsappBareLinkMatchesIndicator(t *testing.T) {
+	dir := t.TempDir()
+	makeDBB(t, dir, "private/var/mobile/Containers/Shared/AppGroup/G1/ChatStorage.sqlite",
+		`CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZFROMJID TEXT, ZTEXT TEXT, ZMESSAGEDATE REAL)`,
+		`INSERT INTO ZWAMESSAGE VALUES (1, NULL, 'log in at www.example.org/login now', 700000000)`,
+		`INSERT INTO ZWAMESSAGE VALUES (2, NULL, 'the file is notes.txt, v1.2', 700000001)`)
+	c := mustRunB(t, NewWhatsapp(), dumpB{dir}, fixtureIndexB(t))
+	crit := c.AlertsAt(alert.Critical)
+	if len(c.Records) != 2 || len(crit) != 1 || !strings.Contains(crit[0].Message, "www.example.org/login (a link written without http://)") {
+		t.Fatalf("R=%d CRITICAL=%+v", len(c.Records), crit)
+	}
+	if re := recheckAllB(t, NewWhatsapp(), c, fixtureIndexB(t)); countLevel(re, alert.Critical) != 1 {
+		t.Errorf("recheck alerts = %+v", re.Alerts)
 	}
 }

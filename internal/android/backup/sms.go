@@ -87,20 +87,36 @@ func (m SMS) emit(idx *ioc.Index, msg Message, out module.Emitter) {
 	m.check(idx, msg, out)
 }
 
-// check raises one CRITICAL alert for the first link that matches.
+// check raises one CRITICAL alert for the first link that matches: among
+// the http(s) links (MVT's), then among the links the body holds without a
+// scheme (ioc.BareLinks), which MVT leaves unchecked.
 func (SMS) check(idx *ioc.Index, msg Message, out module.Emitter) {
-	for _, l := range msg.Links {
-		if match := idx.CheckURL(l); match != nil {
-			out.Alert(alert.Alert{
-				Level:     alert.Critical,
-				Message:   fmt.Sprintf("Found a known suspicious domain %s matching indicator %q from %q", l, match.Value, match.Collection),
-				EventTime: msg.ISODate,
-				Event:     msg,
-				Indicator: match.Indicator(),
-			})
-			return
+	shown, match := firstMatch(idx, msg.Links)
+	if match == nil {
+		if l, m := firstMatch(idx, ioc.BareLinks(msg.Body)); m != nil {
+			shown, match = l+" (a link written without http://)", m
 		}
 	}
+	if match == nil {
+		return
+	}
+	out.Alert(alert.Alert{
+		Level:     alert.Critical,
+		Message:   fmt.Sprintf("Found a known suspicious domain %s matching indicator %q from %q", shown, match.Value, match.Collection),
+		EventTime: msg.ISODate,
+		Event:     msg,
+		Indicator: match.Indicator(),
+	})
+}
+
+// firstMatch returns the first of links that matches an indicator.
+func firstMatch(idx *ioc.Index, links []string) (string, *ioc.Match) {
+	for _, l := range links {
+		if m := idx.CheckURL(l); m != nil {
+			return l, m
+		}
+	}
+	return "", nil
 }
 
 // address names the other party: "address" for SMS, the recipients for MMS.

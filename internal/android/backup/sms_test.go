@@ -220,3 +220,32 @@ func golden(t *testing.T, name string, v any) {
 		t.Errorf("%s differs from golden:\n%s", name, got)
 	}
 }
+
+// A link written without http:// in a message body is checked too (MVT
+// checks only http(s) links); the record's links stay MVT's.
+func TestSMSBareLinkMatchesIndicator(t *testing.T) {
+	idx := indicators(t)
+	for _, tc := range []struct {
+		body   string
+		alerts int
+	}{
+		{"Your account is locked, verify at example.org/verify now", 1},
+		{"Meet at 5.30. Bring notes.txt and v1.2", 0},
+		{"see https://ok.test/a", 0},
+	} {
+		raw := fmt.Sprintf(`{"address":"+15555550123","body":%q,"date":"1700000000000","isodate":"2023-11-14 22:13:20.000000","direction":"received"}`, tc.body)
+		c := &module.Collector{}
+		if err := (SMS{}).Recheck(context.Background(), idx, []byte(raw), c); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Alerts) != tc.alerts {
+			t.Fatalf("%q: %d alerts, want %d", tc.body, len(c.Alerts), tc.alerts)
+		}
+		if tc.alerts == 1 && !strings.Contains(c.Alerts[0].Message, "example.org/verify (a link written without http://)") {
+			t.Errorf("%q: alert %q", tc.body, c.Alerts[0].Message)
+		}
+	}
+	if links := FindLinks("verify at example.org/verify now"); links != nil {
+		t.Errorf("FindLinks = %v: MVT's links field has only http(s) links", links)
+	}
+}
