@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -157,10 +158,21 @@ func FuzzExtractURLs(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, u := range ExtractURLs(s) {
+		all := ExtractURLs(s)
+		for _, u := range all {
 			if u == "" || !strings.Contains(s, u) {
 				t.Fatalf("%q extracted from %q", u, s)
 			}
+		}
+		// BareLinks is the scheme-less part of ExtractURLs, in order.
+		var want []string
+		for _, u := range all {
+			if schemeEnd(u) == 0 {
+				want = append(want, u)
+			}
+		}
+		if got := BareLinks(s); !slices.Equal(got, want) {
+			t.Fatalf("BareLinks(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
