@@ -29,17 +29,24 @@ func ExtractURLs(text string) []string {
 	return out
 }
 
+// maxGluedLinks bounds how many links glued together without a space one
+// token is split into.
+const maxGluedLinks = 64
+
 // appendLinks adds the links in one space-free token.
 func appendLinks(out []string, tok string) []string {
 	if j := indexFold(tok, "http"); j >= 0 {
 		rest := tok[j:]
-		for {
+		for glued := 0; ; {
 			k := schemeEnd(rest)
 			if k > 0 {
 				link := trimLinkEnd(rest)
 				// A second "http" glued on ("http://a.comhttp://b.com")
-				// starts another link.
-				if n := indexFold(link[k:], "http"); n >= 0 && schemeEnd(link[k+n:]) > 0 {
+				// starts another link; after maxGluedLinks the rest is one
+				// link, so that a crafted token of thousands of glued links
+				// costs linear time (each split rescans the rest).
+				if n := indexFold(link[k:], "http"); n >= 0 && schemeEnd(link[k+n:]) > 0 && glued < maxGluedLinks {
+					glued++
 					out = append(out, link[:k+n])
 					rest = link[k+n:]
 					continue
@@ -108,22 +115,55 @@ func isBareLinkHost(h string) bool {
 	return icann && ps != lower && strings.HasSuffix(ps, tld)
 }
 
+// trimLinkEnd drops trailing punctuation, and a trailing closing bracket
+// unless the link opens as many as it closes ("Foo_(bar)" keeps its ")").
+// The brackets are counted once: recounting for each one trimmed made a
+// crafted token of a million ")" take quadratic time.
 func trimLinkEnd(s string) string {
+	var opens, closes [3]int // (), [], {}
+	counted := false
 	for len(s) > 0 {
-		switch s[len(s)-1] {
+		c := s[len(s)-1]
+		switch c {
 		case '.', ',', ';', ':', '!', '?', '\'', '"', '>', '<':
 			s = s[:len(s)-1]
 		case ')', ']', '}':
-			open := map[byte]byte{')': '(', ']': '[', '}': '{'}[s[len(s)-1]]
-			if strings.Count(s, string(open)) >= strings.Count(s, string(s[len(s)-1])) {
+			if !counted {
+				for i := 0; i < len(s); i++ {
+					if b := bracketIndex(s[i]); b >= 0 {
+						if s[i] == '(' || s[i] == '[' || s[i] == '{' {
+							opens[b]++
+						} else {
+							closes[b]++
+						}
+					}
+				}
+				counted = true
+			}
+			b := bracketIndex(c)
+			if opens[b] >= closes[b] {
 				return s
 			}
+			closes[b]--
 			s = s[:len(s)-1]
 		default:
 			return s
 		}
 	}
 	return s
+}
+
+// bracketIndex is 0, 1 or 2 for a round, square or curly bracket, else -1.
+func bracketIndex(c byte) int {
+	switch c {
+	case '(', ')':
+		return 0
+	case '[', ']':
+		return 1
+	case '{', '}':
+		return 2
+	}
+	return -1
 }
 
 func isSpaceByte(c byte) bool {

@@ -1,6 +1,8 @@
 package ioc
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,4 +52,53 @@ func TestBareLinks(t *testing.T) {
 			t.Errorf("%q (-want +got):\n%s", tc.text, d)
 		}
 	}
+}
+
+// Crafted message text must cost linear time (BareLinks runs on every
+// message with a dot). When every trimmed ")" recounted the token's brackets
+// and every glued link rescanned the rest, these inputs took 13 s, growing
+// with the square of their length; now milliseconds.
+func TestExtractURLsCraftedTokens(t *testing.T) {
+	closers := strings.Repeat(")", 1<<20)
+	if got := BareLinks("see x.com" + closers); !slices.Equal(got, []string{"x.com"}) {
+		t.Errorf("a million closing brackets: %q", got)
+	}
+	if got := BareLinks(strings.Repeat("(", 1<<19) + "x.com" + strings.Repeat(")", 1<<19)); !slices.Equal(got, []string{"x.com"}) {
+		t.Errorf("balanced brackets around a host: %q", got)
+	}
+	glued := ExtractURLs(strings.Repeat("http://a.com", 100_000) + ")")
+	if len(glued) != maxGluedLinks+1 || glued[0] != "http://a.com" || len(glued[maxGluedLinks]) != (100_000-maxGluedLinks)*len("http://a.com") {
+		t.Errorf("100,000 glued links: %d links", len(glued))
+	}
+}
+
+// trimLinkEndReference is the former, quadratic trimLinkEnd: the linear
+// one must trim exactly as it did.
+func trimLinkEndReference(s string) string {
+	for len(s) > 0 {
+		switch s[len(s)-1] {
+		case '.', ',', ';', ':', '!', '?', '\'', '"', '>', '<':
+			s = s[:len(s)-1]
+		case ')', ']', '}':
+			open := map[byte]byte{')': '(', ']': '[', '}': '{'}[s[len(s)-1]]
+			if strings.Count(s, string(open)) >= strings.Count(s, string(s[len(s)-1])) {
+				return s
+			}
+			s = s[:len(s)-1]
+		default:
+			return s
+		}
+	}
+	return s
+}
+
+func FuzzTrimLinkEnd(f *testing.F) {
+	for _, s := range []string{"https://en.wikipedia.org/wiki/Foo_(bar)", "x.com).", "a([b]){c}]])!", "((x)))", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := trimLinkEnd(s), trimLinkEndReference(s); got != want {
+			t.Fatalf("trimLinkEnd(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
