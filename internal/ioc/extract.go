@@ -199,3 +199,26 @@ func BareLinks(text string) []string {
 	}
 	return out
 }
+
+// MessageLinkMatch returns the first link of a message that matches an
+// indicator: among its http(s) links first (MVT's), then among the links
+// its texts hold without a scheme (BareLinks). shown is the link as an alert
+// names it, saying when it had no scheme.
+func (x *Index) MessageLinkMatch(links []string, texts ...string) (shown string, m *Match) {
+	if x == nil {
+		return "", nil
+	}
+	for _, l := range links {
+		if m := x.CheckURL(l); m != nil {
+			return l, m
+		}
+	}
+	for _, t := range texts {
+		for _, l := range BareLinks(t) {
+			if m := x.CheckURL(l); m != nil {
+				return l + " (a link written without http://)", m
+			}
+		}
+	}
+	return "", nil
+}

@@ -102,3 +102,25 @@ func FuzzTrimLinkEnd(f *testing.F) {
 		}
 	})
 }
+
+func TestMessageLinkMatch(t *testing.T) {
+	x := testIndex(t, "domains", "example.org")
+	for _, tc := range []struct {
+		links []string
+		text  string
+		shown string
+	}{
+		{[]string{"https://ok.test/", "https://a.example.org/x"}, "", "https://a.example.org/x"},
+		{[]string{"https://ok.test/"}, "then example.org/pay now", "example.org/pay (a link written without http://)"},
+		{nil, "example.org/a and https://example.org/b", "example.org/a (a link written without http://)"},
+		{nil, "see notes.txt", ""},
+	} {
+		shown, m := x.MessageLinkMatch(tc.links, tc.text)
+		if shown != tc.shown || (m != nil) != (tc.shown != "") {
+			t.Errorf("%v %q: %q %v, want %q", tc.links, tc.text, shown, m, tc.shown)
+		}
+	}
+	if shown, m := (*Index)(nil).MessageLinkMatch([]string{"https://example.org/"}, "example.org"); m != nil || shown != "" {
+		t.Error("a nil index matched")
+	}
+}

@@ -56,24 +56,6 @@ func firstURLMatch(idx *ioc.Index, links []string) (string, *ioc.Match) {
 	return "", nil
 }
 
-// messageLinkMatch returns the first indicator match among a message's
-// http(s) links (MVT's) and then among the links its texts hold without a
-// scheme (ioc.BareLinks), which MVT leaves unchecked. The value returned
-// names the link as the alert shows it.
-func messageLinkMatch(idx *ioc.Index, links []string, texts ...string) (string, *ioc.Match) {
-	if u, m := firstURLMatch(idx, links); m != nil {
-		return u, m
-	}
-	for _, t := range texts {
-		for _, l := range ioc.BareLinks(t) {
-			if m := idx.CheckURL(l); m != nil {
-				return l + " (a link written without http://)", m
-			}
-		}
-	}
-	return "", nil
-}
-
 // pyText renders a value as MVT's f-strings do in timeline descriptions:
 // NULL prints as "None".
 func pyText(v any) string {

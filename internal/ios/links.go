@@ -7,7 +7,7 @@ import "strings"
 // regular expression because it runs on every message of a million-row
 // sms.db: text without "://" costs one substring search. It stays MVT's
 // pattern because it fills the records' links field; links written without
-// a scheme are checked separately (messageLinkMatch, ioc.BareLinks).
+// a scheme are checked separately (ioc.Index.MessageLinkMatch).
 func findLinks(text string) []string {
 	if !strings.Contains(text, "://") {
 		return nil

@@ -150,7 +150,7 @@ func smsCheck(idx *ioc.Index, rec any, text string, links []string, isodate stri
 			break
 		}
 	}
-	if u, match := messageLinkMatch(idx, links, text); match != nil {
+	if u, match := idx.MessageLinkMatch(links, text); match != nil {
 		out.Alert(iocAlert(alert.Critical, matchMessage(u, match), isodate, rec, match))
 	}
 }

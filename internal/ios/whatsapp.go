@@ -157,7 +157,7 @@ func whatsappTexts(get func(column string) string) []string {
 }
 
 func whatsappCheck(idx *ioc.Index, rec any, links, texts []string, when string, out module.Emitter) {
-	if u, match := messageLinkMatch(idx, links, texts...); match != nil {
+	if u, match := idx.MessageLinkMatch(links, texts...); match != nil {
 		out.Alert(iocAlert(alert.Critical, matchMessage(u, match), when, rec, match))
 	}
 }

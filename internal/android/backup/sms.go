@@ -89,14 +89,9 @@ func (m SMS) emit(idx *ioc.Index, msg Message, out module.Emitter) {
 
 // check raises one CRITICAL alert for the first link that matches: among
 // the http(s) links (MVT's), then among the links the body holds without a
-// scheme (ioc.BareLinks), which MVT leaves unchecked.
+// scheme, which MVT leaves unchecked.
 func (SMS) check(idx *ioc.Index, msg Message, out module.Emitter) {
-	shown, match := firstMatch(idx, msg.Links)
-	if match == nil {
-		if l, m := firstMatch(idx, ioc.BareLinks(msg.Body)); m != nil {
-			shown, match = l+" (a link written without http://)", m
-		}
-	}
+	shown, match := idx.MessageLinkMatch(msg.Links, msg.Body)
 	if match == nil {
 		return
 	}
@@ -107,16 +102,6 @@ func (SMS) check(idx *ioc.Index, msg Message, out module.Emitter) {
 		Event:     msg,
 		Indicator: match.Indicator(),
 	})
-}
-
-// firstMatch returns the first of links that matches an indicator.
-func firstMatch(idx *ioc.Index, links []string) (string, *ioc.Match) {
-	for _, l := range links {
-		if m := idx.CheckURL(l); m != nil {
-			return l, m
-		}
-	}
-	return "", nil
 }
 
 // address names the other party: "address" for SMS, the recipients for MMS.
