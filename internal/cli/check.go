@@ -147,22 +147,17 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 		return err
 	}
 	jsonl.w.DeviceLocal = spec.localTime
-	// The report's timeline excerpts are gathered while the timeline is
+	// The report's timeline excerpts are gathered while timeline.jsonl is
 	// written (report.WindowTap), chosen from alerts.json once it exists.
 	var tap *report.WindowTap
-	onSorted := func(ev module.TimelineEvent) error {
-		if tap != nil {
-			tap.Add(ev)
-		}
-		return jsonl.w.Write(ev)
-	}
 	beforeTimeline := func() {
 		var err error
 		if tap, err = report.NewWindowTap(outDir); err != nil {
 			log.Debug("report.html will read timeline.csv back", "reason", err)
 		}
+		jsonl.w.Tap = tap
 	}
-	w, err := output.New(outDir, output.Options{LocalTime: spec.localTime, OnSortedEvent: onSorted, BeforeTimeline: beforeTimeline})
+	w, err := output.New(outDir, output.Options{LocalTime: spec.localTime, OnSortedEvent: jsonl.w.Write, BeforeTimeline: beforeTimeline})
 	if err != nil {
 		return err
 	}
@@ -207,7 +202,11 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	if err := writeHTMLReport(outDir, f.redact, tap); err != nil {
 		log.Warn("could not write report.html", "error", err)
 	} else {
-		log.Debug("report.html written", "duration", time.Since(reportStart).Round(time.Millisecond))
+		excerpts := "read back from timeline.csv"
+		if tap.Used() {
+			excerpts = "gathered while the timeline was written"
+		}
+		log.Debug("report.html written", "duration", time.Since(reportStart).Round(time.Millisecond), "timeline_excerpts", excerpts)
 	}
 	printSummary(app.Stdout, statuses, alerts, f.output, time.Since(start))
 	return nil

@@ -28,6 +28,9 @@ func TestReportFromRunEqualsReportFromFolder(t *testing.T) {
 			if code := run(t, app, args...); code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
+			if log := readFile(t, filepath.Join(out, "command.log")); !strings.Contains(log, `timeline_excerpts="gathered while the timeline was written"`) {
+				t.Fatal("the run's page did not use the excerpts gathered during the run: the comparison would prove nothing")
+			}
 			fromRun := readFile(t, filepath.Join(out, "report.html"))
 			if !strings.Contains(fromRun, `<tr class="tl-row`) {
 				t.Fatal("the page has no timeline excerpt: the comparison would prove nothing")

@@ -44,8 +44,12 @@ type JSONLWriter struct {
 	// rather than UTC. Timesketch then shows them as if UTC; time_zone on
 	// each line says so.
 	DeviceLocal bool
-	written     int
-	skipped     int
+	// Tap, if set, is offered every event written, with the time parsed
+	// here (a check run writes timeline.jsonl and gathers report.html's
+	// excerpts from the same sorted events: parsing each once).
+	Tap     *WindowTap
+	written int
+	skipped int
 }
 
 // NewJSONLWriter returns a writer to w. Call Flush when done.
@@ -61,6 +65,9 @@ func (j *JSONLWriter) Write(ev module.TimelineEvent) error {
 	if !ok {
 		j.skipped++
 		return nil
+	}
+	if j.Tap != nil {
+		j.Tap.add(ev, t)
 	}
 	layout, zone := "2006-01-02T15:04:05.000000Z07:00", "UTC"
 	if j.DeviceLocal {

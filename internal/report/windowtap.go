@@ -19,7 +19,12 @@ import (
 type WindowTap struct {
 	byTime map[time.Time]*window
 	wins   []*window
+	used   bool // the page took its excerpts from here
 }
+
+// Used reports whether a page was built from the tap rather than from
+// timeline.csv (command.log says which).
+func (t *WindowTap) Used() bool { return t != nil && t.used }
 
 // NewWindowTap reads the alerts of the results folder dir, which must
 // already hold alerts.json (written before the timeline).
@@ -45,15 +50,19 @@ func NewWindowTap(dir string) (*WindowTap, error) {
 // row is what reading it back from timeline.csv gives (the CSV reader turns
 // "\r\n" inside a field into "\n").
 func (t *WindowTap) Add(ev module.TimelineEvent) {
+	if tm, ok := ParseTimestamp(ev.Timestamp); ok {
+		t.add(ev, tm)
+	}
+}
+
+// add offers ev, whose timestamp parses as tm (JSONLWriter parses it once
+// for both). The CSV reader's "\r\n" → "\n" cannot change a timestamp that
+// parses: ParseTimestamp trims surrounding space and rejects any inside.
+func (t *WindowTap) add(ev module.TimelineEvent, tm time.Time) {
 	if len(t.wins) == 0 {
 		return
 	}
-	ts := crlf(ev.Timestamp)
-	tm, ok := ParseTimestamp(ts)
-	if !ok {
-		return
-	}
-	offer(t.wins, TimelineRow{Timestamp: ts, Module: crlf(ev.Module), Event: crlf(ev.Event), Data: crlf(ev.Data), Time: tm})
+	offer(t.wins, TimelineRow{Timestamp: crlf(ev.Timestamp), Module: crlf(ev.Module), Event: crlf(ev.Event), Data: crlf(ev.Data), Time: tm})
 }
 
 // crlf returns s as the CSV reader gives it back (ReplaceAll returns s
@@ -75,5 +84,6 @@ func (t *WindowTap) fill(wins []*window) bool {
 		g := t.byTime[w.at]
 		w.before, w.after, w.total = g.before, g.after, g.total
 	}
+	t.used = true
 	return true
 }
