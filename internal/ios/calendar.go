@@ -72,12 +72,9 @@ func (m *Calendar) Run(ctx context.Context, in *module.Input, out module.Emitter
 		return err
 	}
 	defer db.Close()
-	schema, err := sqlitedb.ReadSchema(db)
+	schema, _, err := readSchema(in, db, f, calendarVariants...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	if _, err := schema.Pick(calendarVariants...); err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
+		return err
 	}
 	// Columns added or dropped across iOS versions read as NULL.
 	q := "SELECT "

@@ -48,15 +48,10 @@ func (*Calls) Run(ctx context.Context, in *module.Input, out module.Emitter) err
 		return err
 	}
 	defer db.Close()
-	s, err := sqlitedb.ReadSchema(db)
+	s, _, err := readSchema(in, db, f, sqlitedb.Variant{Name: "ZCALLRECORD", Requires: []string{"ZCALLRECORD.ZDATE", "ZCALLRECORD.ZADDRESS"}})
 	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
+		return err
 	}
-	v, err := s.Pick(sqlitedb.Variant{Name: "ZCALLRECORD", Requires: []string{"ZCALLRECORD.ZDATE", "ZCALLRECORD.ZADDRESS"}})
-	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	logger(in).Debug("schema variant matched", "file", fileLabel(f), "variant", v.Name)
 	sel, _ := buildSelect(s, []sqlCol{
 		{"ZDATE", "date", "ZCALLRECORD.ZDATE"},
 		{"ZDURATION", "duration", "ZCALLRECORD.ZDURATION"},

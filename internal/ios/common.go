@@ -97,12 +97,8 @@ func openDB(in *module.Input, f source.IOSFile) (*sqlitedb.DB, error) {
 
 // pickSchema picks the first known layout of f's database, logging which.
 func pickSchema(in *module.Input, db *sqlitedb.DB, f source.IOSFile, variants ...sqlitedb.Variant) (sqlitedb.Variant, error) {
-	v, err := sqlitedb.PickVariant(db, variants...)
-	if err != nil {
-		return v, fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	logger(in).Debug("schema variant matched", "file", fileLabel(f), "variant", v.Name)
-	return v, nil
+	_, v, err := readSchema(in, db, f, variants...)
+	return v, err
 }
 
 // readSchema reads db's schema and picks the first variant it matches,
@@ -112,12 +108,19 @@ func readSchema(in *module.Input, db *sqlitedb.DB, f source.IOSFile, variants ..
 	if err != nil {
 		return nil, sqlitedb.Variant{}, fmt.Errorf("%s: %w", fileLabel(f), err)
 	}
+	v, err := pickFrom(in, s, f, variants...)
+	return s, v, err
+}
+
+// pickFrom picks the first variant schema s matches, logging which; the
+// error names f and the tables found.
+func pickFrom(in *module.Input, s *sqlitedb.Schema, f source.IOSFile, variants ...sqlitedb.Variant) (sqlitedb.Variant, error) {
 	v, err := s.Pick(variants...)
 	if err != nil {
-		return nil, v, fmt.Errorf("%s: %w", fileLabel(f), err)
+		return v, fmt.Errorf("%s: %w", fileLabel(f), err)
 	}
 	logger(in).Debug("schema variant matched", "file", fileLabel(f), "variant", v.Name)
-	return s, v, nil
+	return v, nil
 }
 
 // readEach reads every file found: a broken database fails the module, but

@@ -100,12 +100,9 @@ func (*InteractionC) Run(ctx context.Context, in *module.Input, out module.Emitt
 		return err
 	}
 	defer db.Close()
-	s, err := sqlitedb.ReadSchema(db)
+	s, _, err := readSchema(in, db, f, sqlitedb.Variant{Name: "CoreDuet", Requires: []string{"ZINTERACTIONS.ZSTARTDATE", "ZINTERACTIONS.ZBUNDLEID", "ZINTERACTIONS.ZSENDER", "ZCONTACTS.Z_PK"}})
 	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	if _, err := s.Pick(sqlitedb.Variant{Name: "CoreDuet", Requires: []string{"ZINTERACTIONS.ZSTARTDATE", "ZINTERACTIONS.ZBUNDLEID", "ZINTERACTIONS.ZSENDER", "ZCONTACTS.Z_PK"}}); err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
+		return err
 	}
 	sel, missing := buildSelect(s, interactionCCols)
 	q := "SELECT " + sel + " FROM ZINTERACTIONS I LEFT JOIN ZCONTACTS S ON I.ZSENDER = S.Z_PK"

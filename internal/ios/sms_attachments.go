@@ -64,7 +64,7 @@ func (m *SMSAttachments) Run(ctx context.Context, in *module.Input, out module.E
 		// to read, which is not a broken database.
 		return module.NoData("sms.db has no attachment table")
 	}
-	if _, err := pickSchema(in, db, f, smsAttachmentVariants...); err != nil {
+	if _, err := pickFrom(in, schema, f, smsAttachmentVariants...); err != nil {
 		return err
 	}
 	rows, err := db.QueryContext(ctx, `SELECT attachment.ROWID AS attachment_id, attachment.*, message.service AS service, handle.id AS phone_number

@@ -71,12 +71,9 @@ func (m *WebkitResourceLoadStatistics) readDB(ctx context.Context, in *module.In
 		return err
 	}
 	defer db.Close()
-	schema, err := sqlitedb.ReadSchema(db)
+	schema, _, err := readSchema(in, db, f, webkitObservationsVariants...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	if _, err := schema.Pick(webkitObservationsVariants...); err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
+		return err
 	}
 	q := "SELECT domainID, registrableDomain, lastSeen, hadUserInteraction"
 	var extra [][2]string

@@ -63,15 +63,10 @@ func (m *Whatsapp) Run(ctx context.Context, in *module.Input, out module.Emitter
 		return err
 	}
 	defer db.Close()
-	schema, err := sqlitedb.ReadSchema(db)
+	schema, _, err := readSchema(in, db, f, whatsappVariants...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
+		return err
 	}
-	v, err := schema.Pick(whatsappVariants...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	logger(in).Debug("schema variant matched", "file", fileLabel(f), "variant", v.Name)
 	if err := m.messages(ctx, in, db, f, schema, out); err != nil {
 		return err
 	}

@@ -70,12 +70,9 @@ func (m *WhatsappContacts) Run(ctx context.Context, in *module.Input, out module
 		return err
 	}
 	defer db.Close()
-	schema, err := sqlitedb.ReadSchema(db)
+	schema, _, err := readSchema(in, db, f, whatsappContactsVariants...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
-	}
-	if _, err := schema.Pick(whatsappContactsVariants...); err != nil {
-		return fmt.Errorf("%s: %w", fileLabel(f), err)
+		return err
 	}
 	q := "SELECT Z_PK"
 	var present []int
