@@ -8,11 +8,23 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// extractCase is one message text and the links a function finds in it.
+type extractCase struct {
+	text string
+	want []string
+}
+
+func checkExtract(t *testing.T, fn func(string) []string, cases []extractCase) {
+	t.Helper()
+	for _, tc := range cases {
+		if d := cmp.Diff(tc.want, fn(tc.text)); d != "" {
+			t.Errorf("%q (-want +got):\n%s", tc.text, d)
+		}
+	}
+}
+
 func TestExtractURLs(t *testing.T) {
-	tests := []struct {
-		text string
-		want []string
-	}{
+	checkExtract(t, ExtractURLs, []extractCase{
 		{"Hi this is a test message to https://google.com/", []string{"https://google.com/"}},
 		{"Very suspicious MMS, click on this link http://google.com", []string{"http://google.com"}},
 		{"see https://badbadbad.example.org/.", []string{"https://badbadbad.example.org/"}},
@@ -27,31 +39,18 @@ func TestExtractURLs(t *testing.T) {
 		{"text:https://x.com/a", []string{"https://x.com/a"}},
 		{"http:// nothing", nil},
 		{"", nil},
-	}
-	for _, tc := range tests {
-		if d := cmp.Diff(tc.want, ExtractURLs(tc.text)); d != "" {
-			t.Errorf("%q (-want +got):\n%s", tc.text, d)
-		}
-	}
+	})
 }
 
 func TestBareLinks(t *testing.T) {
-	tests := []struct {
-		text string
-		want []string
-	}{
+	checkExtract(t, BareLinks, []extractCase{
 		{"Your parcel is waiting: evil.com/track?id=7 (reply STOP)", []string{"evil.com/track?id=7"}},
 		{"see https://evil.com/x and www.example.org.", []string{"www.example.org"}}, // the http link is MVT's
 		{"Ok. See you at 5.30, bring v1.2 and file.txt", nil},
 		{"write to foo@evil.com", nil},
 		{"no dot at all", nil},
 		{"", nil},
-	}
-	for _, tc := range tests {
-		if d := cmp.Diff(tc.want, BareLinks(tc.text)); d != "" {
-			t.Errorf("%q (-want +got):\n%s", tc.text, d)
-		}
-	}
+	})
 }
 
 // Crafted message text must cost linear time (BareLinks runs on every
