@@ -66,12 +66,7 @@ func (m *SafariBrowserState) Run(ctx context.Context, in *module.Input, out modu
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		if err := m.readDB(ctx, in, f, out); err != nil {
-			return err
-		}
-	}
-	return nil
+	return readEach(files, func(f source.IOSFile) error { return m.readDB(ctx, in, f, out) })
 }
 
 func (m *SafariBrowserState) readDB(ctx context.Context, in *module.Input, f source.IOSFile, out module.Emitter) error {

@@ -73,12 +73,7 @@ func (m *SafariHistory) Run(ctx context.Context, in *module.Input, out module.Em
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		if err := m.readDB(ctx, in, f, out); err != nil {
-			return err
-		}
-	}
-	return nil
+	return readEach(files, func(f source.IOSFile) error { return m.readDB(ctx, in, f, out) })
 }
 
 func (m *SafariHistory) readDB(ctx context.Context, in *module.Input, f source.IOSFile, out module.Emitter) error {

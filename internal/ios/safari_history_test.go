@@ -1,6 +1,9 @@
 package ios
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -80,5 +83,29 @@ CREATE INDEX history_visits__last_visit ON history_visits (history_item, visit_t
 	}
 	if want := "4 1 2 3"; strings.Join(got, " ") != want {
 		t.Errorf("visit order %v, want %s", got, want)
+	}
+}
+
+// A broken History.db (here the default one, read first) fails the module
+// only after the other databases are read: a planted file cannot hide a
+// profile's history.
+func TestSafariHistoryBrokenDBDoesNotHideTheOthers(t *testing.T) {
+	dir := t.TempDir()
+	makeDBB(t, dir, "private/var/mobile/Containers/Data/Application/APP/Library/Safari/Profiles/P1/History.db", safariHistorySchemaB,
+		`INSERT INTO history_items (id, url) VALUES (1, 'https://profile.example.net/')`,
+		`INSERT INTO history_visits (id, history_item, visit_time) VALUES (1, 1, 700000000.0)`)
+	broken := filepath.Join(dir, "private/var/mobile/Library/Safari/History.db")
+	if err := os.MkdirAll(filepath.Dir(broken), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(broken, bytes.Repeat([]byte("not a database "), 300), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := runB(t, NewSafariHistory(), dumpB{dir}, nil)
+	if err == nil || !strings.Contains(err.Error(), "Library/Safari/History.db") {
+		t.Errorf("err = %v, want the broken database named", err)
+	}
+	if len(c.Records) != 1 {
+		t.Errorf("%d records, want the profile history's 1", len(c.Records))
 	}
 }

@@ -69,7 +69,7 @@ func (m *WebkitSessionResourceLog) Run(_ context.Context, in *module.Input, out 
 		return err
 	}
 	results := map[string][]*sessionResourceEntry{}
-	for _, f := range files {
+	err = readEach(files, func(f source.IOSFile) error {
 		b, err := readFile(in, f)
 		if err != nil {
 			return err
@@ -82,9 +82,12 @@ func (m *WebkitSessionResourceLog) Run(_ context.Context, in *module.Input, out 
 		for _, e := range entries {
 			sessionResourceCheck(in.IOCs, e, out)
 		}
+		return nil
+	})
+	if len(results) > 0 {
+		out.SetRecord(results)
 	}
-	out.SetRecord(results)
-	return nil
+	return err
 }
 
 // parseSessionResourceLog decodes the plist's browsingStatistics list.
