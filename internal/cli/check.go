@@ -139,7 +139,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 		defer closeJobs()
 	}
 	if f.module != "" {
-		jobs = filterJobs(jobs, findModule(spec.modules, f.module).Name())
+		jobs = filterJobs(jobs, findModule(spec.modules, f.module).Describe().Slug)
 	}
 
 	jsonl, err := newJSONLFile(filepath.Join(outDir, "timeline.jsonl"))
@@ -250,11 +250,8 @@ func logIOCs(log *slog.Logger, idx *ioc.Index, rep *ioc.LoadReport) {
 
 func listModules(w io.Writer, mods []module.Module) error {
 	for _, m := range mods {
-		line := m.Name()
-		if d, ok := m.(module.Describer); ok {
-			line = fmt.Sprintf("%-32s %s", m.Name(), d.Describe())
-		}
-		fmt.Fprintln(w, line)
+		d := m.Describe()
+		fmt.Fprintf(w, "%-32s %s\n", d.Slug, d.Description)
 	}
 	return nil
 }
@@ -265,7 +262,7 @@ func findModule(mods []module.Module, name string) module.Module {
 	want := strings.ToLower(name)
 	snake := snakeCase(name)
 	for _, m := range mods {
-		if m.Name() == want || m.Name() == snake {
+		if m.Describe().Slug == want || m.Describe().Slug == snake {
 			return m
 		}
 	}
@@ -275,7 +272,7 @@ func findModule(mods []module.Module, name string) module.Module {
 func filterJobs(jobs []module.Job, slug string) []module.Job {
 	var out []module.Job
 	for _, j := range jobs {
-		if j.Module.Name() == slug {
+		if j.Module.Describe().Slug == slug {
 			out = append(out, j)
 		}
 	}

@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"github.com/spyglass-forensics/spyglass/internal/android/androidqf"
-	"github.com/spyglass-forensics/spyglass/internal/android/backup"
-	"github.com/spyglass-forensics/spyglass/internal/android/bugreport"
-	"github.com/spyglass-forensics/spyglass/internal/android/intrusionlogs"
+	"github.com/spyglass-forensics/spyglass/internal/android"
 	"github.com/spyglass-forensics/spyglass/internal/ios"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 )
@@ -13,16 +10,16 @@ import (
 // check-iocs. The platforms are kept apart because both have an "sms"
 // module whose records differ.
 func platformModules(platform string) []module.Module {
-	groups := [][]module.Module{ios.BackupModules(), ios.FSModules()}
+	groups := [][]module.Module{ios.ModulesFor(module.IOSBackup), ios.ModulesFor(module.IOSFilesystem)}
 	if platform == "android" {
-		groups = [][]module.Module{androidqf.Modules(), bugreport.Modules(), nestedBugreportModules(), backup.Modules(), intrusionlogs.Modules()}
+		groups = [][]module.Module{android.Modules(), nestedBugreportModules()}
 	}
 	seen := map[string]bool{}
 	var out []module.Module
 	for _, group := range groups {
 		for _, m := range group {
-			if !seen[m.Name()] {
-				seen[m.Name()] = true
+			if !seen[m.Describe().Slug] {
+				seen[m.Describe().Slug] = true
 				out = append(out, m)
 			}
 		}

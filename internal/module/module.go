@@ -19,19 +19,13 @@ import (
 // as hostile: a malformed artifact is an error, never a panic (the run loop
 // recovers panics anyway and reports them as failures).
 type Module interface {
-	// Name is the slug used for output files: "sms", "safari_history".
-	Name() string
+	// Describe says what the module is: its slug, what it reads, on which
+	// evidence, which fields are sensitive, its version (descriptor.go).
+	Describe() Descriptor
 	// Run reads the artifact from in and reports through out. It returns
 	// ErrNoData (wrapped, with the artifact named) when the artifact is
 	// absent, which is normal, and any other error when it is unreadable.
 	Run(ctx context.Context, in *Input, out Emitter) error
-}
-
-// Describer is implemented by modules that can say what they read; the
-// -l/--list-modules output and the report's coverage section use it.
-type Describer interface {
-	// Describe is one sentence: "Messages and attachments in sms.db".
-	Describe() string
 }
 
 // Rechecker is implemented by modules whose records can be checked again
