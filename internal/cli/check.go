@@ -199,7 +199,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 		return err
 	}
 	reportStart := time.Now()
-	if err := writeHTMLReport(outDir, f.redact, tap); err != nil {
+	if err := writeHTMLReport(outDir, f.redact, tap, spec.platform); err != nil {
 		log.Warn("could not write report.html", "error", err)
 	} else {
 		excerpts := "read back from timeline.csv"
@@ -257,12 +257,13 @@ func listModules(w io.Writer, mods []module.Module) error {
 }
 
 // findModule accepts a slug ("safari_history") or MVT's class name
-// ("SafariHistory").
+// ("SafariHistory", "DumpsysDBInfo").
 func findModule(mods []module.Module, name string) module.Module {
 	want := strings.ToLower(name)
 	snake := snakeCase(name)
 	for _, m := range mods {
-		if m.Describe().Slug == want || m.Describe().Slug == snake {
+		d := m.Describe()
+		if d.Slug == want || d.Slug == snake || (d.MVTName != "" && strings.EqualFold(d.MVTName, name)) {
 			return m
 		}
 	}

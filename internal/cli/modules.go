@@ -26,3 +26,21 @@ func platformModules(platform string) []module.Module {
 	}
 	return out
 }
+
+// descriptors lists what the modules of a platform say about themselves,
+// for the report of a results folder ("" when the platform is unknown:
+// both, a slug that both have merging their sensitive fields).
+func descriptors(platform string) []module.Descriptor {
+	var mods []module.Module
+	if platform != "android" {
+		mods = append(mods, platformModules("ios")...)
+	}
+	if platform != "ios" {
+		mods = append(mods, platformModules("android")...)
+	}
+	out := make([]module.Descriptor, len(mods))
+	for i, m := range mods {
+		out[i] = m.Describe()
+	}
+	return out
+}

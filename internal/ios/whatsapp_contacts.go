@@ -53,7 +53,7 @@ func (*WhatsappContacts) Describe() module.Descriptor {
 		Slug:        "whatsapp_contacts",
 		MVTName:     "WhatsappContacts",
 		Description: "WhatsApp contacts and disappearing-message timers in ContactsV2.sqlite",
-		Artifact:    "WhatsApp contacts",
+		Artifact:    "WhatsApp contacts and disappearing-message timers",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{"lid": module.Phone, "phone_number": module.Phone, "full_name": module.Name, "given_name": module.Name, "last_name": module.Name, "user_name": module.Name},
 		Version:     1,

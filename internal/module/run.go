@@ -35,7 +35,9 @@ const (
 // Status reports one module's run, for the console, command.log and
 // summary.json.
 type Status struct {
-	Name     string
+	Name string
+	// Module is the descriptor of the module that ran.
+	Module   Descriptor
 	Group    string
 	Outcome  Outcome
 	Reason   string // why no data, or the error
@@ -110,7 +112,8 @@ func dispatchOrder(jobs []Job) []int {
 }
 
 func runOne(ctx context.Context, i int, j Job, sink Sink, log *slog.Logger) (st Status) {
-	st = Status{Name: j.Module.Describe().Slug, Group: j.Group}
+	d := j.Module.Describe()
+	st = Status{Name: d.Slug, Module: d, Group: j.Group}
 	mlog := log.With("module", st.Name)
 	if j.Group != "" {
 		mlog = mlog.With("evidence", j.Group)

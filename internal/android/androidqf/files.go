@@ -67,7 +67,7 @@ func (Files) Describe() module.Descriptor {
 		Description: "Files listed on the phone with their times and hashes (files.json)",
 		Artifact:    "Files on the phone with their times and hashes",
 		Evidence:    []module.Evidence{module.AndroidQF},
-		Sensitive:   module.Fields{},
+		Sensitive:   module.Fields{"user_name": module.NotPersonal, "group_name": module.NotPersonal},
 		Version:     1,
 	}
 }

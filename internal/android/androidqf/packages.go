@@ -138,7 +138,7 @@ func (Packages) Describe() module.Descriptor {
 		Description: "Installed apps, their installers, APK hashes and signing certificates (packages.json)",
 		Artifact:    "Installed apps",
 		Evidence:    []module.Evidence{module.AndroidQF},
-		Sensitive:   module.Fields{},
+		Sensitive:   module.Fields{"Subject": module.NotPersonal},
 		Version:     1,
 	}
 }

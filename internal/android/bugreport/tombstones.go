@@ -26,7 +26,7 @@ func (Tombstones) Describe() module.Descriptor {
 		Description: "Native crashes (process, uid, signal, command line) from tombstone files, text or protobuf",
 		Artifact:    "Crash reports (tombstones)",
 		Evidence:    []module.Evidence{module.Bugreport},
-		Sensitive:   module.Fields{},
+		Sensitive:   module.Fields{"number": module.NotPersonal},
 		Version:     1,
 	}
 }
