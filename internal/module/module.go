@@ -5,13 +5,12 @@ package module
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
+	"github.com/spyglass-forensics/spyglass/internal/source"
 )
 
 // Module analyses one artifact. Implementations must be safe to run
@@ -102,9 +101,9 @@ type URL struct {
 
 // ErrNoData means the module's artifact is not in the evidence. Wrap it with
 // the artifact's name: fmt.Errorf("%w: sms.db not found", module.ErrNoData).
-var ErrNoData = errors.New("no data")
+// It is the source package's ErrNotFound, so that an artifact the source
+// cannot find is "no data" without the source knowing about modules.
+var ErrNoData = source.ErrNotFound
 
 // NoData returns an ErrNoData naming what was missing.
-func NoData(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrNoData, fmt.Sprintf(format, args...))
-}
+func NoData(format string, args ...any) error { return source.NotFound(format, args...) }
