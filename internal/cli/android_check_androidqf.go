@@ -9,11 +9,11 @@ import (
 	"io"
 	"os"
 
+	"github.com/spyglass-forensics/spyglass/internal/android"
+
 	"github.com/spf13/cobra"
 
-	"github.com/spyglass-forensics/spyglass/internal/android/androidqf"
 	"github.com/spyglass-forensics/spyglass/internal/android/backup"
-	"github.com/spyglass-forensics/spyglass/internal/android/bugreport"
 	"github.com/spyglass-forensics/spyglass/internal/android/intrusionlogs"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/source"
@@ -52,12 +52,10 @@ with the private key given by --identity; nothing decrypted is written to disk.`
 
 // androidQFModuleList is every module check-androidqf may run, for -l and -m.
 func androidQFModuleList() []module.Module {
-	var mods []module.Module
-	mods = append(mods, androidqf.Modules()...)
-	mods = append(mods, bugreport.DumpsysModules()...)
+	mods := android.ModulesFor(module.AndroidQF)
 	mods = append(mods, nestedBugreportModules()...)
-	mods = append(mods, backup.Modules()...)
-	return append(mods, intrusionlogs.Modules()...)
+	mods = append(mods, android.ModulesFor(module.AndroidBackup)...)
+	return append(mods, android.ModulesFor(module.IntrusionLogs)...)
 }
 
 // nestedBugreportModules are the bugreport modules as they run on the
@@ -65,14 +63,10 @@ func androidQFModuleList() []module.Module {
 // dumpsys.txt are renamed "bugreport_<slug>" so that neither output file
 // overwrites the other.
 func nestedBugreportModules() []module.Module {
-	taken := map[string]bool{}
-	for _, m := range bugreport.DumpsysModules() {
-		taken[m.Name()] = true
-	}
 	var out []module.Module
-	for _, m := range bugreport.Modules() {
-		if taken[m.Name()] {
-			m = module.Renamed(m, "bugreport_"+m.Name())
+	for _, m := range android.ModulesFor(module.Bugreport) {
+		if d := m.Describe(); d.RunsOn(module.AndroidQF) {
+			m = module.Renamed(m, "bugreport_"+d.Slug)
 		}
 		out = append(out, m)
 	}
@@ -99,8 +93,7 @@ func androidQFJobs(app *App, pw *passwordFlags, p, identityFile string, in *modu
 		}
 	}
 	in.FS, in.Source = a.FS(), a
-	jobs := jobsFor(androidqf.Modules(), in, "androidqf")
-	jobs = append(jobs, jobsFor(bugreport.DumpsysModules(), in, "androidqf")...)
+	jobs := jobsFor(android.ModulesFor(module.AndroidQF), in, "androidqf")
 
 	if name := a.BugreportName(); name != "" {
 		z, c, err := a.NestedZip(name)
@@ -128,13 +121,13 @@ func androidQFJobs(app *App, pw *passwordFlags, p, identityFile string, in *modu
 		} else {
 			sub.Source = src
 		}
-		jobs = append(jobs, jobsFor(backup.Modules(), &sub, "backup")...)
+		jobs = append(jobs, jobsFor(android.ModulesFor(module.AndroidBackup), &sub, "backup")...)
 	}
 	if logs := a.IntrusionLogs(); logs != nil {
 		sub := *in
 		sub.FS, sub.Source = logs, &intrusionlogs.Logs{FS: logs, Name: p + "/intrusion_logs"}
 		sub.Options.Timezone = a.DeviceTimezone()
-		jobs = append(jobs, jobsFor(intrusionlogs.Modules(), &sub, "intrusion_logs")...)
+		jobs = append(jobs, jobsFor(android.ModulesFor(module.IntrusionLogs), &sub, "intrusion_logs")...)
 	}
 	return jobs, cleanup, nil
 }

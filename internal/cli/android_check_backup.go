@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/spyglass-forensics/spyglass/internal/android"
+
 	"github.com/spf13/cobra"
 
 	"github.com/spyglass-forensics/spyglass/internal/android/backup"
@@ -27,7 +29,7 @@ prompt; -n never prompts.`,
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "android check-backup",
 				target:       args[0],
-				modules:      backup.Modules(),
+				modules:      android.ModulesFor(module.AndroidBackup),
 				localTime:    true,
 				alwaysHash:   true,
 				platform:     "android",
@@ -38,12 +40,12 @@ prompt; -n never prompts.`,
 						return nil, nil, err
 					}
 					in.Source = src
-					return jobsFor(backup.Modules(), in, ""), nil, nil
+					return jobsFor(android.ModulesFor(module.AndroidBackup), in, ""), nil, nil
 				},
 			})
 		},
 	}
-	f.register(cmd, false, backup.Modules)
+	f.register(cmd, false, func() []module.Module { return android.ModulesFor(module.AndroidBackup) })
 	pw.register(cmd.Flags(), true)
 	return cmd
 }

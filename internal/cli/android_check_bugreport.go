@@ -2,8 +2,8 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/spyglass-forensics/spyglass/internal/android"
 
-	"github.com/spyglass-forensics/spyglass/internal/android/bugreport"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 )
@@ -17,7 +17,7 @@ func newAndroidCheckBugreportCmd(app *App) *cobra.Command {
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "android check-bugreport",
 				target:       args[0],
-				modules:      bugreport.Modules(),
+				modules:      android.ModulesFor(module.Bugreport),
 				localTime:    true,
 				alwaysHash:   true,
 				platform:     "android",
@@ -28,11 +28,11 @@ func newAndroidCheckBugreportCmd(app *App) *cobra.Command {
 						return nil, nil, err
 					}
 					in.FS, in.Source = b.FS(), b
-					return jobsFor(bugreport.Modules(), in, ""), func() { b.Close() }, nil
+					return jobsFor(android.ModulesFor(module.Bugreport), in, ""), func() { b.Close() }, nil
 				},
 			})
 		},
 	}
-	f.register(cmd, false, bugreport.Modules)
+	f.register(cmd, false, func() []module.Module { return android.ModulesFor(module.Bugreport) })
 	return cmd
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spyglass-forensics/spyglass/internal/android"
+
 	"github.com/spf13/cobra"
 
 	"github.com/spyglass-forensics/spyglass/internal/android/intrusionlogs"
@@ -25,7 +27,7 @@ func newAndroidCheckIntrusionLogsCmd(app *App) *cobra.Command {
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "android check-intrusion-logs",
 				target:       args[0],
-				modules:      intrusionlogs.Modules(),
+				modules:      android.ModulesFor(module.IntrusionLogs),
 				platform:     "android",
 				evidenceType: "intrusion_logs",
 				jobs: func(in *module.Input) ([]module.Job, func(), error) {
@@ -34,12 +36,12 @@ func newAndroidCheckIntrusionLogsCmd(app *App) *cobra.Command {
 						return nil, nil, err
 					}
 					in.Source, in.FS, in.Options.Timezone = logs, logs.FS, tz
-					return jobsFor(intrusionlogs.Modules(), in, ""), func() { closer.Close() }, nil
+					return jobsFor(android.ModulesFor(module.IntrusionLogs), in, ""), func() { closer.Close() }, nil
 				},
 			})
 		},
 	}
-	f.register(cmd, false, intrusionlogs.Modules)
+	f.register(cmd, false, func() []module.Module { return android.ModulesFor(module.IntrusionLogs) })
 	cmd.Flags().StringVarP(&tz, "timezone", "t", "", "IANA time zone for the timestamps (default UTC)")
 	return cmd
 }

@@ -139,7 +139,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 		defer closeJobs()
 	}
 	if f.module != "" {
-		jobs = filterJobs(jobs, findModule(spec.modules, f.module).Name())
+		jobs = filterJobs(jobs, findModule(spec.modules, f.module).Describe().Slug)
 	}
 
 	jsonl, err := newJSONLFile(filepath.Join(outDir, "timeline.jsonl"))
@@ -199,7 +199,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 		return err
 	}
 	reportStart := time.Now()
-	if err := writeHTMLReport(outDir, f.redact, tap); err != nil {
+	if err := writeHTMLReport(outDir, f.redact, tap, spec.platform); err != nil {
 		log.Warn("could not write report.html", "error", err)
 	} else {
 		excerpts := "read back from timeline.csv"
@@ -250,22 +250,20 @@ func logIOCs(log *slog.Logger, idx *ioc.Index, rep *ioc.LoadReport) {
 
 func listModules(w io.Writer, mods []module.Module) error {
 	for _, m := range mods {
-		line := m.Name()
-		if d, ok := m.(module.Describer); ok {
-			line = fmt.Sprintf("%-32s %s", m.Name(), d.Describe())
-		}
-		fmt.Fprintln(w, line)
+		d := m.Describe()
+		fmt.Fprintf(w, "%-32s %s\n", d.Slug, d.Description)
 	}
 	return nil
 }
 
 // findModule accepts a slug ("safari_history") or MVT's class name
-// ("SafariHistory").
+// ("SafariHistory", "DumpsysDBInfo").
 func findModule(mods []module.Module, name string) module.Module {
 	want := strings.ToLower(name)
 	snake := snakeCase(name)
 	for _, m := range mods {
-		if m.Name() == want || m.Name() == snake {
+		d := m.Describe()
+		if d.Slug == want || d.Slug == snake || (d.MVTName != "" && strings.EqualFold(d.MVTName, name)) {
 			return m
 		}
 	}
@@ -275,7 +273,7 @@ func findModule(mods []module.Module, name string) module.Module {
 func filterJobs(jobs []module.Job, slug string) []module.Job {
 	var out []module.Job
 	for _, j := range jobs {
-		if j.Module.Name() == slug {
+		if j.Module.Describe().Slug == slug {
 			out = append(out, j)
 		}
 	}

@@ -42,7 +42,7 @@ never into the folder being read.`,
 					in.FS = os.DirFS(dir)
 					var jobs []module.Job
 					for _, m := range mods {
-						if _, err := fs.Stat(in.FS, m.Name()+".json"); err == nil {
+						if _, err := fs.Stat(in.FS, m.Describe().Slug+".json"); err == nil {
 							jobs = append(jobs, module.Job{Module: recheck{m}, Input: in})
 						}
 					}
@@ -105,22 +105,23 @@ func resultsPlatform(dir string) string {
 // recheck runs a module's Recheck over each record of its <slug>.json.
 type recheck struct{ m module.Module }
 
-func (r recheck) Name() string { return r.m.Name() }
+func (r recheck) Describe() module.Descriptor { return r.m.Describe() }
 
 func (r recheck) Run(ctx context.Context, in *module.Input, out module.Emitter) error {
-	f, err := in.FS.Open(r.m.Name() + ".json")
+	slug := r.m.Describe().Slug
+	f, err := in.FS.Open(slug + ".json")
 	if err != nil {
-		return module.NoData("%s.json not found", r.m.Name())
+		return module.NoData("%s.json not found", slug)
 	}
 	defer f.Close()
 	dec := json.NewDecoder(f)
 	tok, err := dec.Token()
 	if err != nil {
-		return fmt.Errorf("%s.json: %w", r.m.Name(), err)
+		return fmt.Errorf("%s.json: %w", slug, err)
 	}
 	rc := r.m.(module.Rechecker)
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("%s.json is not a list of records", r.m.Name())
+		return fmt.Errorf("%s.json is not a list of records", slug)
 	}
 	for dec.More() {
 		if err := ctx.Err(); err != nil {
@@ -128,11 +129,11 @@ func (r recheck) Run(ctx context.Context, in *module.Input, out module.Emitter) 
 		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return fmt.Errorf("%s.json: %w", r.m.Name(), err)
+			return fmt.Errorf("%s.json: %w", slug, err)
 		}
 		out.Record(raw)
 		if err := rc.Recheck(ctx, in.IOCs, raw, out); err != nil {
-			return fmt.Errorf("%s.json: %w", r.m.Name(), err)
+			return fmt.Errorf("%s.json: %w", slug, err)
 		}
 	}
 	return nil

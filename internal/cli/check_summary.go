@@ -25,7 +25,8 @@ func buildSummary(app *App, spec checkSpec, statuses []module.Status, alerts []a
 	}
 	s.CountAlerts(alerts)
 	for _, st := range statuses {
-		s.Modules = append(s.Modules, report.ModuleStatus{Name: st.Name, Group: st.Group, Status: string(st.Outcome),
+		s.Modules = append(s.Modules, report.ModuleStatus{Name: st.Name, Version: st.Module.Version,
+			Description: st.Module.Description, Artifact: st.Module.Artifact, Group: st.Group, Status: string(st.Outcome),
 			Reason: st.Reason, Records: st.Records, Alerts: st.Alerts, Duration: st.Duration})
 	}
 	if spec.describe != nil {

@@ -3,6 +3,9 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/spyglass-forensics/spyglass/internal/ios"
+	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 func TestSnakeCaseMatchesMVTSlugs(t *testing.T) {
@@ -40,15 +43,22 @@ func TestIsWithin(t *testing.T) {
 	}
 }
 
-// -l lists the modules without needing the evidence, as MVT's does: all 28
-// modules MVT runs on a backup.
+// -l lists the modules without needing the evidence, as MVT's does: every
+// module that runs on a backup, each with its sentence.
 func TestListModules(t *testing.T) {
 	app, stdout, stderr := testApp(t)
 	if code := run(t, app, "ios", "check-backup", "-l"); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if n := strings.Count(stdout.String(), "\n"); n != 28 {
-		t.Errorf("%d modules listed, want 28:\n%s", n, stdout)
+	mods := ios.ModulesFor(module.IOSBackup)
+	if n := strings.Count(stdout.String(), "\n"); n != len(mods) {
+		t.Errorf("%d modules listed, want %d:\n%s", n, len(mods), stdout)
+	}
+	for _, m := range mods {
+		d := m.Describe()
+		if !strings.Contains(stdout.String(), d.Slug) || !strings.Contains(stdout.String(), d.Description) {
+			t.Errorf("-l lacks %s and its sentence", d.Slug)
+		}
 	}
 	app, _, _ = testApp(t)
 	if code := run(t, app, "ios", "check-backup"); code != 2 {

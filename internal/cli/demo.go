@@ -50,7 +50,7 @@ folder without -o). No real phone is involved.`,
 			err = runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "demo",
 				target:       evidence,
-				modules:      ios.BackupModules(),
+				modules:      ios.ModulesFor(module.IOSBackup),
 				platform:     "ios",
 				evidenceType: "ios_backup",
 				jobs: func(in *module.Input) ([]module.Job, func(), error) {
@@ -59,7 +59,7 @@ folder without -o). No real phone is involved.`,
 						return nil, nil, err
 					}
 					in.FS, in.Source = b.FS(), b
-					return jobsFor(ios.BackupModules(), in, ""), func() { b.Close() }, nil
+					return jobsFor(ios.ModulesFor(module.IOSBackup), in, ""), func() { b.Close() }, nil
 				},
 			})
 			if err != nil {

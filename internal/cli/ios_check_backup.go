@@ -33,7 +33,7 @@ temporary files removed on exit), never written beside the evidence. The passwor
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "ios check-backup",
 				target:       dir,
-				modules:      ios.BackupModules(),
+				modules:      ios.ModulesFor(module.IOSBackup),
 				platform:     "ios",
 				evidenceType: "ios_backup",
 				describe:     func() report.Evidence { return desc },
@@ -44,12 +44,12 @@ temporary files removed on exit), never written beside the evidence. The passwor
 					}
 					desc = describeIOSBackup(src)
 					in.FS, in.Source = src.FS(), src
-					return jobsFor(ios.BackupModules(), in, ""), closeSrc, nil
+					return jobsFor(ios.ModulesFor(module.IOSBackup), in, ""), closeSrc, nil
 				},
 			})
 		},
 	}
-	f.register(cmd, true, ios.BackupModules)
+	f.register(cmd, true, func() []module.Module { return ios.ModulesFor(module.IOSBackup) })
 	cred.register(cmd)
 	return cmd
 }

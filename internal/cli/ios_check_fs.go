@@ -21,7 +21,7 @@ the same artifacts in backups. Symbolic links inside the dump are never followed
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "ios check-fs",
 				target:       args[0],
-				modules:      ios.FSModules(),
+				modules:      ios.ModulesFor(module.IOSFilesystem),
 				platform:     "ios",
 				evidenceType: "ios_fs",
 				jobs: func(in *module.Input) ([]module.Job, func(), error) {
@@ -30,11 +30,11 @@ the same artifacts in backups. Symbolic links inside the dump are never followed
 						return nil, nil, err
 					}
 					in.FS, in.Source = d.FS(), d
-					return jobsFor(ios.FSModules(), in, ""), func() { d.Close() }, nil
+					return jobsFor(ios.ModulesFor(module.IOSFilesystem), in, ""), func() { d.Close() }, nil
 				},
 			})
 		},
 	}
-	f.register(cmd, true, ios.FSModules)
+	f.register(cmd, true, func() []module.Module { return ios.ModulesFor(module.IOSFilesystem) })
 	return cmd
 }

@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"github.com/spyglass-forensics/spyglass/internal/android/androidqf"
-	"github.com/spyglass-forensics/spyglass/internal/android/backup"
-	"github.com/spyglass-forensics/spyglass/internal/android/bugreport"
-	"github.com/spyglass-forensics/spyglass/internal/android/intrusionlogs"
+	"github.com/spyglass-forensics/spyglass/internal/android"
 	"github.com/spyglass-forensics/spyglass/internal/ios"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 )
@@ -13,19 +10,37 @@ import (
 // check-iocs. The platforms are kept apart because both have an "sms"
 // module whose records differ.
 func platformModules(platform string) []module.Module {
-	groups := [][]module.Module{ios.BackupModules(), ios.FSModules()}
+	groups := [][]module.Module{ios.ModulesFor(module.IOSBackup), ios.ModulesFor(module.IOSFilesystem)}
 	if platform == "android" {
-		groups = [][]module.Module{androidqf.Modules(), bugreport.Modules(), nestedBugreportModules(), backup.Modules(), intrusionlogs.Modules()}
+		groups = [][]module.Module{android.Modules(), nestedBugreportModules()}
 	}
 	seen := map[string]bool{}
 	var out []module.Module
 	for _, group := range groups {
 		for _, m := range group {
-			if !seen[m.Name()] {
-				seen[m.Name()] = true
+			if !seen[m.Describe().Slug] {
+				seen[m.Describe().Slug] = true
 				out = append(out, m)
 			}
 		}
+	}
+	return out
+}
+
+// descriptors lists what the modules of a platform say about themselves,
+// for the report of a results folder ("" when the platform is unknown:
+// both, a slug that both have merging their sensitive fields).
+func descriptors(platform string) []module.Descriptor {
+	var mods []module.Module
+	if platform != "android" {
+		mods = append(mods, platformModules("ios")...)
+	}
+	if platform != "ios" {
+		mods = append(mods, platformModules("android")...)
+	}
+	out := make([]module.Descriptor, len(mods))
+	for i, m := range mods {
+		out[i] = m.Describe()
 	}
 	return out
 }

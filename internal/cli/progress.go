@@ -62,7 +62,7 @@ func (c *counted) End(st *module.Status) error {
 
 // Begin implements module.Sink.
 func (p *progress) Begin(job int, j module.Job) module.ModuleOutput {
-	c := &counted{ModuleOutput: p.Sink.Begin(job, j), name: j.Module.Name(), start: time.Now(), p: p, job: job}
+	c := &counted{ModuleOutput: p.Sink.Begin(job, j), name: j.Module.Describe().Slug, start: time.Now(), p: p, job: job}
 	p.mu.Lock()
 	p.running[job] = c
 	p.mu.Unlock()

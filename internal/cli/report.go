@@ -27,7 +27,7 @@ folder written by spyglass or by MVT.`,
 			if out == "" {
 				out = filepath.Join(args[0], "report.html")
 			}
-			if err := report.WriteHTMLFile(out, r, report.HTMLOptions{Redact: redact}); err != nil {
+			if err := report.WriteHTMLFile(out, r, report.HTMLOptions{Redact: redact, Modules: descriptors(r.SummaryOrBuild().Platform)}); err != nil {
 				return err
 			}
 			fmt.Fprintf(app.Stdout, "Report written to %s\n", out)

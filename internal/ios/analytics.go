@@ -109,12 +109,17 @@ type Analytics struct{}
 // NewAnalytics returns the analytics module.
 func NewAnalytics() *Analytics { return &Analytics{} }
 
-// Name implements module.Module.
-func (*Analytics) Name() string { return "analytics" }
-
-// Describe implements module.Describer.
-func (*Analytics) Describe() string {
-	return "Keychain analytics events (private/var/Keychains/Analytics/*.db): processes and hosts"
+// Describe implements module.Module.
+func (*Analytics) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "analytics",
+		MVTName:     "Analytics",
+		Description: "Keychain analytics events (private/var/Keychains/Analytics/*.db): processes and hosts",
+		Artifact:    "Analytics events naming processes and sites",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

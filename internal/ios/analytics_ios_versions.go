@@ -29,12 +29,17 @@ type AnalyticsIOSVersions struct{}
 // NewAnalyticsIOSVersions returns the analytics_ios_versions module.
 func NewAnalyticsIOSVersions() *AnalyticsIOSVersions { return &AnalyticsIOSVersions{} }
 
-// Name implements module.Module.
-func (*AnalyticsIOSVersions) Name() string { return "analytics_ios_versions" }
-
-// Describe implements module.Describer.
-func (*AnalyticsIOSVersions) Describe() string {
-	return "iOS builds the phone ran and when each was first seen (keychain analytics)"
+// Describe implements module.Module.
+func (*AnalyticsIOSVersions) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "analytics_ios_versions",
+		MVTName:     "AnalyticsIOSVersions",
+		Description: "iOS builds the phone ran and when each was first seen (keychain analytics)",
+		Artifact:    "iOS versions seen in analytics data",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module. It has no indicator check.

@@ -126,7 +126,7 @@ func TestAnalyticsIOSVersions(t *testing.T) {
 func TestAnalyticsErrors(t *testing.T) {
 	for _, m := range []module.Module{NewAnalytics(), NewAnalyticsIOSVersions()} {
 		if _, err := runA(t, m, dumpA(t, map[string][]byte{"x": nil}), nil); !isNoData(err) || !strings.Contains(err.Error(), "Keychains/Analytics") {
-			t.Errorf("%s absent: %v", m.Name(), err)
+			t.Errorf("%s absent: %v", m.Describe().Slug, err)
 		}
 	}
 	// A corrupt plist blob is skipped; the event keeps its date. A database

@@ -66,12 +66,17 @@ type Applications struct{}
 // NewApplications returns the applications module.
 func NewApplications() *Applications { return &Applications{} }
 
-// Name implements module.Module.
-func (*Applications) Name() string { return "applications" }
-
-// Describe implements module.Describer.
-func (*Applications) Describe() string {
-	return "Installed apps and their App Store metadata (backup Info.plist or iTunesMetadata.plist), with install-source checks"
+// Describe implements module.Module.
+func (*Applications) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "applications",
+		MVTName:     "Applications",
+		Description: "Installed apps and their App Store metadata (backup Info.plist or iTunesMetadata.plist), with install-source checks",
+		Artifact:    "Installed apps and where they came from",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

@@ -24,12 +24,17 @@ type BackupInfo struct{}
 // NewBackupInfo returns the backup_info module.
 func NewBackupInfo() *BackupInfo { return &BackupInfo{} }
 
-// Name implements module.Module.
-func (*BackupInfo) Name() string { return "backup_info" }
-
-// Describe implements module.Describer.
-func (*BackupInfo) Describe() string {
-	return "Device model, iOS version, identifiers and backup date from the backup's Info.plist"
+// Describe implements module.Module.
+func (*BackupInfo) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "backup_info",
+		MVTName:     "BackupInfo",
+		Description: "Device model, iOS version, identifiers and backup date from the backup's Info.plist",
+		Artifact:    "Backup information: device model, iOS version and identifiers (Info.plist)",
+		Evidence:    iosBackup,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module: the result is one dict, not a list.

@@ -40,12 +40,17 @@ type CacheFiles struct{}
 // NewCacheFiles returns the cache_files module.
 func NewCacheFiles() *CacheFiles { return &CacheFiles{} }
 
-// Name implements module.Module.
-func (*CacheFiles) Name() string { return "cache_files" }
-
-// Describe implements module.Describer.
-func (*CacheFiles) Describe() string {
-	return "URLs in every app's HTTP cache (Cache.db, cfurl_cache_response)"
+// Describe implements module.Module.
+func (*CacheFiles) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "cache_files",
+		MVTName:     "CacheFiles",
+		Description: "URLs in every app's HTTP cache (Cache.db, cfurl_cache_response)",
+		Artifact:    "Web addresses in apps' HTTP caches",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var cacheFilesVariants = []sqlitedb.Variant{

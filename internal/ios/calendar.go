@@ -49,12 +49,17 @@ type Calendar struct{}
 // NewCalendar returns the calendar module.
 func NewCalendar() *Calendar { return &Calendar{} }
 
-// Name implements module.Module.
-func (*Calendar) Name() string { return "calendar" }
-
-// Describe implements module.Describer.
-func (*Calendar) Describe() string {
-	return "Calendar events and their organiser in Calendar.sqlitedb"
+// Describe implements module.Module.
+func (*Calendar) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "calendar",
+		MVTName:     "Calendar",
+		Description: "Calendar events and their organiser in Calendar.sqlitedb",
+		Artifact:    "Calendar events",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{"summary": module.Body, "description": module.Body, "participant_email": module.Phone},
+		Version:     1,
+	}
 }
 
 var calendarVariants = []sqlitedb.Variant{

@@ -29,12 +29,17 @@ type Calls struct{}
 // NewCalls returns the calls module.
 func NewCalls() *Calls { return &Calls{} }
 
-// Name implements module.Module.
-func (*Calls) Name() string { return "calls" }
-
-// Describe implements module.Describer.
-func (*Calls) Describe() string {
-	return "Call log (phone, FaceTime, VoIP apps) from CallHistory.storedata"
+// Describe implements module.Module.
+func (*Calls) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "calls",
+		MVTName:     "Calls",
+		Description: "Call log (phone, FaceTime, VoIP apps) from CallHistory.storedata",
+		Artifact:    "Call history",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{"number": module.Phone},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

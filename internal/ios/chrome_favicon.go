@@ -34,12 +34,17 @@ type ChromeFavicon struct{}
 // NewChromeFavicon returns the chrome_favicon module.
 func NewChromeFavicon() *ChromeFavicon { return &ChromeFavicon{} }
 
-// Name implements module.Module.
-func (*ChromeFavicon) Name() string { return "chrome_favicon" }
-
-// Describe implements module.Describer.
-func (*ChromeFavicon) Describe() string {
-	return "Chrome for iOS favicon cache: pages and the icons fetched for them"
+// Describe implements module.Module.
+func (*ChromeFavicon) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "chrome_favicon",
+		MVTName:     "ChromeFavicon",
+		Description: "Chrome for iOS favicon cache: pages and the icons fetched for them",
+		Artifact:    "Chrome website icons and the pages they came from",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var chromeFaviconVariants = []sqlitedb.Variant{

@@ -40,12 +40,17 @@ type ChromeHistory struct{}
 // NewChromeHistory returns the chrome_history module.
 func NewChromeHistory() *ChromeHistory { return &ChromeHistory{} }
 
-// Name implements module.Module.
-func (*ChromeHistory) Name() string { return "chrome_history" }
-
-// Describe implements module.Describer.
-func (*ChromeHistory) Describe() string {
-	return "Chrome for iOS browsing history (urls and visits of its History database)"
+// Describe implements module.Module.
+func (*ChromeHistory) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "chrome_history",
+		MVTName:     "ChromeHistory",
+		Description: "Chrome for iOS browsing history (urls and visits of its History database)",
+		Artifact:    "Chrome browsing history",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Chrome's History has had urls and visits since its first release; only

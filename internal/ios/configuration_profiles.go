@@ -57,12 +57,17 @@ type ConfigurationProfiles struct{}
 // NewConfigurationProfiles returns the configuration_profiles module.
 func NewConfigurationProfiles() *ConfigurationProfiles { return &ConfigurationProfiles{} }
 
-// Name implements module.Module.
-func (*ConfigurationProfiles) Name() string { return "configuration_profiles" }
-
-// Describe implements module.Describer.
-func (*ConfigurationProfiles) Describe() string {
-	return "Installed configuration profiles (profile-*.stub in the configurationprofiles container)"
+// Describe implements module.Module.
+func (*ConfigurationProfiles) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "configuration_profiles",
+		MVTName:     "ConfigurationProfiles",
+		Description: "Installed configuration profiles (profile-*.stub in the configurationprofiles container)",
+		Artifact:    "Configuration profiles installed on the phone",
+		Evidence:    iosBackup,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module. A stub that cannot be decoded does not stop

@@ -40,12 +40,17 @@ type Contacts struct{}
 // NewContacts returns the contacts module.
 func NewContacts() *Contacts { return &Contacts{} }
 
-// Name implements module.Module.
-func (*Contacts) Name() string { return "contacts" }
-
-// Describe implements module.Describer.
-func (*Contacts) Describe() string {
-	return "Address book contacts and their numbers and addresses (AddressBook.sqlitedb)"
+// Describe implements module.Module.
+func (*Contacts) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "contacts",
+		MVTName:     "Contacts",
+		Description: "Address book contacts and their numbers and addresses (AddressBook.sqlitedb)",
+		Artifact:    "Address book",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{"value": module.Phone, "First": module.Name, "Middle": module.Name, "Last": module.Name, "Organization": module.Name},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

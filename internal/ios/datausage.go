@@ -80,12 +80,17 @@ type Datausage struct{}
 // NewDatausage returns the datausage module.
 func NewDatausage() *Datausage { return &Datausage{} }
 
-// Name implements module.Module.
-func (*Datausage) Name() string { return "datausage" }
-
-// Describe implements module.Describer.
-func (*Datausage) Describe() string {
-	return "Per-process network usage in DataUsage.sqlite, with deleted-record checks"
+// Describe implements module.Module.
+func (*Datausage) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "datausage",
+		MVTName:     "Datausage",
+		Description: "Per-process network usage in DataUsage.sqlite, with deleted-record checks",
+		Artifact:    "Network data usage per process (DataUsage.sqlite)",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var netUsageVariants = []sqlitedb.Variant{

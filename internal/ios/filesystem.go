@@ -27,12 +27,17 @@ type Filesystem struct{}
 // NewFilesystem returns the filesystem module.
 func NewFilesystem() *Filesystem { return &Filesystem{} }
 
-// Name implements module.Module.
-func (*Filesystem) Name() string { return "filesystem" }
-
-// Describe implements module.Describer.
-func (*Filesystem) Describe() string {
-	return "Every folder and file of the dump with its modification time, checked against file and process indicators"
+// Describe implements module.Module.
+func (*Filesystem) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "filesystem",
+		MVTName:     "Filesystem",
+		Description: "Every folder and file of the dump with its modification time, checked against file and process indicators",
+		Artifact:    "Files and folders of the dump",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module. Records stream as the dump is walked: a

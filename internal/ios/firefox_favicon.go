@@ -31,12 +31,17 @@ type FirefoxFavicon struct{}
 // NewFirefoxFavicon returns the firefox_favicon module.
 func NewFirefoxFavicon() *FirefoxFavicon { return &FirefoxFavicon{} }
 
-// Name implements module.Module.
-func (*FirefoxFavicon) Name() string { return "firefox_favicon" }
-
-// Describe implements module.Describer.
-func (*FirefoxFavicon) Describe() string {
-	return "Firefox for iOS favicons (browser.db) with the pages they were fetched for"
+// Describe implements module.Module.
+func (*FirefoxFavicon) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "firefox_favicon",
+		MVTName:     "FirefoxFavicon",
+		Description: "Firefox for iOS favicons (browser.db) with the pages they were fetched for",
+		Artifact:    "Firefox website icons and the pages they came from",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var firefoxFaviconVariants = []sqlitedb.Variant{

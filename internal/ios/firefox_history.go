@@ -62,12 +62,17 @@ type FirefoxHistory struct{}
 // NewFirefoxHistory returns the firefox_history module.
 func NewFirefoxHistory() *FirefoxHistory { return &FirefoxHistory{} }
 
-// Name implements module.Module.
-func (*FirefoxHistory) Name() string { return "firefox_history" }
-
-// Describe implements module.Describer.
-func (*FirefoxHistory) Describe() string {
-	return "Firefox for iOS browsing history (browser.db, and places.db of newer versions)"
+// Describe implements module.Module.
+func (*FirefoxHistory) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "firefox_history",
+		MVTName:     "FirefoxHistory",
+		Description: "Firefox for iOS browsing history (browser.db, and places.db of newer versions)",
+		Artifact:    "Firefox browsing history",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var firefoxHistoryVariants = []sqlitedb.Variant{

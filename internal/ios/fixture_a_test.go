@@ -57,7 +57,7 @@ func runA(t *testing.T, m module.Module, src source.IOS, idx *ioc.Index) (*modul
 		idx = ioc.NewIndex()
 	}
 	in := &module.Input{FS: src.FS(), Source: src, IOCs: idx}
-	c := &module.Collector{Module: m.Name()}
+	c := &module.Collector{Module: m.Describe().Slug}
 	err := m.Run(context.Background(), in, c)
 	return c, err
 }

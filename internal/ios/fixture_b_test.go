@@ -49,7 +49,7 @@ func runB(t *testing.T, m module.Module, src source.IOS, idx *ioc.Index) (*modul
 		idx = ioc.NewIndex()
 	}
 	in := &module.Input{FS: src.FS(), Source: src, IOCs: idx}
-	c := &module.Collector{Module: m.Name()}
+	c := &module.Collector{Module: m.Describe().Slug}
 	err := m.Run(context.Background(), in, c)
 	return c, err
 }
@@ -59,7 +59,7 @@ func mustRunB(t *testing.T, m module.Module, src source.IOS, idx *ioc.Index) *mo
 	t.Helper()
 	c, err := runB(t, m, src, idx)
 	if err != nil {
-		t.Fatalf("%s: %v", m.Name(), err)
+		t.Fatalf("%s: %v", m.Describe().Slug, err)
 	}
 	return c
 }

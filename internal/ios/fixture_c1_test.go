@@ -75,7 +75,7 @@ func mustRunC1(t *testing.T, m module.Module, src source.IOS, idx *ioc.Index) *m
 	t.Helper()
 	c, err := runA(t, m, src, idx)
 	if err != nil {
-		t.Fatalf("%s: %v", m.Name(), err)
+		t.Fatalf("%s: %v", m.Describe().Slug, err)
 	}
 	return c
 }
@@ -86,7 +86,7 @@ func recheckC1(t *testing.T, m module.Module, c *module.Collector, idx *ioc.Inde
 	t.Helper()
 	rc, ok := m.(module.Rechecker)
 	if !ok {
-		t.Fatalf("%s is not a Rechecker", m.Name())
+		t.Fatalf("%s is not a Rechecker", m.Describe().Slug)
 	}
 	return messagesC1(recheckAllB(t, rc, c, idx))
 }

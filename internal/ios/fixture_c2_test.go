@@ -85,7 +85,7 @@ func runC2(t *testing.T, m module.Module, src source.IOS, idx *ioc.Index) (*modu
 	if idx == nil {
 		idx = ioc.NewIndex()
 	}
-	c := &module.Collector{Module: m.Name()}
+	c := &module.Collector{Module: m.Describe().Slug}
 	err := m.Run(context.Background(), &module.Input{FS: src.FS(), Source: src, IOCs: idx}, c)
 	return c, err
 }
@@ -95,7 +95,7 @@ func mustRunC2(t *testing.T, m module.Module, src source.IOS, idx *ioc.Index) *m
 	t.Helper()
 	c, err := runC2(t, m, src, idx)
 	if err != nil {
-		t.Fatalf("%s: %v", m.Name(), err)
+		t.Fatalf("%s: %v", m.Describe().Slug, err)
 	}
 	return c
 }

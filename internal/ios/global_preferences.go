@@ -48,12 +48,17 @@ type GlobalPreferences struct{}
 // NewGlobalPreferences returns the global_preferences module.
 func NewGlobalPreferences() *GlobalPreferences { return &GlobalPreferences{} }
 
-// Name implements module.Module.
-func (*GlobalPreferences) Name() string { return "global_preferences" }
-
-// Describe implements module.Describer.
-func (*GlobalPreferences) Describe() string {
-	return "System-wide preferences in .GlobalPreferences.plist, including Lockdown Mode"
+// Describe implements module.Module.
+func (*GlobalPreferences) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "global_preferences",
+		MVTName:     "GlobalPreferences",
+		Description: "System-wide preferences in .GlobalPreferences.plist, including Lockdown Mode",
+		Artifact:    "Global system preferences (including Lockdown Mode)",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

@@ -54,12 +54,17 @@ type IDStatusCache struct{}
 // NewIDStatusCache returns the id_status_cache module.
 func NewIDStatusCache() *IDStatusCache { return &IDStatusCache{} }
 
-// Name implements module.Module.
-func (*IDStatusCache) Name() string { return "id_status_cache" }
-
-// Describe implements module.Describer.
-func (*IDStatusCache) Describe() string {
-	return "iMessage and FaceTime account lookups (identityservices idstatuscache.plist)"
+// Describe implements module.Module.
+func (*IDStatusCache) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "id_status_cache",
+		MVTName:     "IDStatusCache",
+		Description: "iMessage and FaceTime account lookups (identityservices idstatuscache.plist)",
+		Artifact:    "iMessage and FaceTime contacts looked up by the phone",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{"user": module.Phone},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

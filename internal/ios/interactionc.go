@@ -81,12 +81,17 @@ type InteractionC struct{}
 // NewInteractionC returns the interaction_c module.
 func NewInteractionC() *InteractionC { return &InteractionC{} }
 
-// Name implements module.Module.
-func (*InteractionC) Name() string { return "interaction_c" }
-
-// Describe implements module.Describer.
-func (*InteractionC) Describe() string {
-	return "Who the user messaged or called, through which app and when, from CoreDuet's interactionC.db"
+// Describe implements module.Module.
+func (*InteractionC) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "interaction_c",
+		MVTName:     "InteractionC",
+		Description: "Who the user messaged or called, through which app and when, from CoreDuet's interactionC.db",
+		Artifact:    "Recent interactions with contacts",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{"account": module.Phone, "sender_display_name": module.Name, "sender_identifier": module.Phone, "recipient_display_name": module.Name, "recipient_identifier": module.Phone, "content": module.Body, "group_name": module.Name, "sender_resolved_name": module.Name, "recipient_resolved_name": module.Name},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

@@ -39,12 +39,17 @@ type IOSVersionHistory struct{}
 // NewIOSVersionHistory returns the ios_version_history module.
 func NewIOSVersionHistory() *IOSVersionHistory { return &IOSVersionHistory{} }
 
-// Name implements module.Module.
-func (*IOSVersionHistory) Name() string { return "ios_version_history" }
-
-// Describe implements module.Describer.
-func (*IOSVersionHistory) Describe() string {
-	return "iOS versions the phone ran, from analyticsd journal headers (Analytics-Journal-*.ips)"
+// Describe implements module.Module.
+func (*IOSVersionHistory) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "ios_version_history",
+		MVTName:     "IOSVersionHistory",
+		Description: "iOS versions the phone ran, from analyticsd journal headers (Analytics-Journal-*.ips)",
+		Artifact:    "History of the iOS versions the phone ran",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module. It has no indicator check.

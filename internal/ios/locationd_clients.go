@@ -43,12 +43,17 @@ type LocationdClients struct{}
 // NewLocationdClients returns the locationd_clients module.
 func NewLocationdClients() *LocationdClients { return &LocationdClients{} }
 
-// Name implements module.Module.
-func (*LocationdClients) Name() string { return "locationd_clients" }
-
-// Describe implements module.Describer.
-func (*LocationdClients) Describe() string {
-	return "Apps and services that used the phone's location (locationd clients.plist)"
+// Describe implements module.Module.
+func (*LocationdClients) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "locationd_clients",
+		MVTName:     "LocationdClients",
+		Description: "Apps and services that used the phone's location (locationd clients.plist)",
+		Artifact:    "Apps and services that used the location",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

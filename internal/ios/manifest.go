@@ -40,12 +40,18 @@ type Manifest struct{}
 // NewManifest returns the manifest module.
 func NewManifest() *Manifest { return &Manifest{} }
 
-// Name implements module.Module.
-func (*Manifest) Name() string { return "manifest" }
-
-// Describe implements module.Describer.
-func (*Manifest) Describe() string {
-	return "Every file listed in the backup's Manifest.db, with creation/modification times"
+// Describe implements module.Module.
+func (*Manifest) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "manifest",
+		MVTName:     "Manifest",
+		Description: "Every file listed in the backup's Manifest.db, with creation/modification times",
+		Artifact:    "List of every file in the backup (Manifest.db)",
+		Evidence:    iosBackup,
+		Large:       true,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module. Rows are streamed: memory does not grow with

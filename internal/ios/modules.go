@@ -2,23 +2,25 @@ package ios
 
 import "github.com/spyglass-forensics/spyglass/internal/module"
 
-// BackupModules lists, in MVT's order, every module run on an iTunes/Finder
-// backup: the backup-only ones, then the mixed ones.
-func BackupModules() []module.Module {
-	mods := []module.Module{
-		// group A: backup-only
-		NewBackupInfo(),
-		NewConfigurationProfiles(), // group C1
-		NewManifest(),
-		NewProfileEvents(), // group C1
-	}
-	return append(mods, mixedModules()...)
-}
+// The evidence each iOS module reads; a module's descriptor names one.
+var (
+	iosBackup     = []module.Evidence{module.IOSBackup}
+	iosFilesystem = []module.Evidence{module.IOSFilesystem}
+	iosBoth       = []module.Evidence{module.IOSBackup, module.IOSFilesystem}
+)
 
-// FSModules lists, in MVT's order, every module run on a full filesystem
-// dump: the filesystem-only ones, then the mixed ones.
-func FSModules() []module.Module {
-	mods := []module.Module{
+// Modules is every iOS module, once, in MVT's order: the backup-only ones,
+// the filesystem-only ones, then those that read the same artifact from
+// either. A command runs ModulesFor its evidence; adding a module means
+// adding it here.
+func Modules() []module.Module {
+	return []module.Module{
+		// backup only
+		NewBackupInfo(),
+		NewConfigurationProfiles(),
+		NewManifest(),
+		NewProfileEvents(),
+		// filesystem dump only
 		NewCacheFiles(),
 		NewFilesystem(),
 		NewNetusage(),
@@ -30,28 +32,17 @@ func FSModules() []module.Module {
 		NewWebkitIndexedDB(),
 		NewWebkitLocalStorage(),
 		NewWebkitSafariViewService(),
-	}
-	return append(mods, mixedModules()...)
-}
-
-// mixedModules are the modules that read the same artifact from a backup or
-// a filesystem dump, in MVT's order (WhatsappContacts before InteractionC is
-// the run loop's concern: it passes dependencies in).
-func mixedModules() []module.Module {
-	return []module.Module{
-		// group A
+		// both
 		NewCalls(),
-		NewChromeFavicon(),  // group C2
-		NewChromeHistory(),  // group C2
-		NewContacts(),       // group C1
-		NewFirefoxFavicon(), // group C2
-		NewFirefoxHistory(), // group C2
-		NewIDStatusCache(),  // group C1
+		NewChromeFavicon(),
+		NewChromeHistory(),
+		NewContacts(),
+		NewFirefoxFavicon(),
+		NewFirefoxHistory(),
+		NewIDStatusCache(),
 		NewInteractionC(),
-		NewLocationdClients(),   // group C1
-		NewOSAnalyticsADDaily(), // group C1
-		// end group A
-		// group B
+		NewLocationdClients(),
+		NewOSAnalyticsADDaily(),
 		NewDatausage(),
 		NewSafariBrowserState(),
 		NewSafariHistory(),
@@ -62,10 +53,12 @@ func mixedModules() []module.Module {
 		NewWebkitSessionResourceLog(),
 		NewWhatsapp(),
 		NewWhatsappContacts(),
-		NewShortcuts(),    // group C2
-		NewApplications(), // group C2
+		NewShortcuts(),
+		NewApplications(),
 		NewCalendar(),
 		NewGlobalPreferences(),
-		// end group B
 	}
 }
+
+// ModulesFor is the modules that run on one kind of evidence, in order.
+func ModulesFor(e module.Evidence) []module.Module { return module.ForEvidence(Modules(), e) }

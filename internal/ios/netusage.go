@@ -27,12 +27,17 @@ type Netusage struct{}
 // NewNetusage returns the netusage module.
 func NewNetusage() *Netusage { return &Netusage{} }
 
-// Name implements module.Module.
-func (*Netusage) Name() string { return "netusage" }
-
-// Describe implements module.Describer.
-func (*Netusage) Describe() string {
-	return "Per-process network usage in networkd's netusage.sqlite, with deleted-record checks"
+// Describe implements module.Module.
+func (*Netusage) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "netusage",
+		MVTName:     "Netusage",
+		Description: "Per-process network usage in networkd's netusage.sqlite, with deleted-record checks",
+		Artifact:    "Network usage per process (netusage.sqlite)",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module. Each database is checked on its own (the

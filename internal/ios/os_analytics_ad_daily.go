@@ -40,12 +40,17 @@ type OSAnalyticsADDaily struct{}
 // NewOSAnalyticsADDaily returns the os_analytics_ad_daily module.
 func NewOSAnalyticsADDaily() *OSAnalyticsADDaily { return &OSAnalyticsADDaily{} }
 
-// Name implements module.Module.
-func (*OSAnalyticsADDaily) Name() string { return "os_analytics_ad_daily" }
-
-// Describe implements module.Describer.
-func (*OSAnalyticsADDaily) Describe() string {
-	return "Daily network usage per process from iOS analytics (com.apple.osanalytics.addaily.plist)"
+// Describe implements module.Module.
+func (*OSAnalyticsADDaily) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "os_analytics_ad_daily",
+		MVTName:     "OSAnalyticsADDaily",
+		Description: "Daily network usage per process from iOS analytics (com.apple.osanalytics.addaily.plist)",
+		Artifact:    "Daily network usage per process from analytics",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

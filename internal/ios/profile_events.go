@@ -42,12 +42,17 @@ type ProfileEvents struct{}
 // NewProfileEvents returns the profile_events module.
 func NewProfileEvents() *ProfileEvents { return &ProfileEvents{} }
 
-// Name implements module.Module.
-func (*ProfileEvents) Name() string { return "profile_events" }
-
-// Describe implements module.Describer.
-func (*ProfileEvents) Describe() string {
-	return "History of configuration profile installs and removals (MCProfileEvents.plist)"
+// Describe implements module.Module.
+func (*ProfileEvents) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "profile_events",
+		MVTName:     "ProfileEvents",
+		Description: "History of configuration profile installs and removals (MCProfileEvents.plist)",
+		Artifact:    "History of configuration profile installations",
+		Evidence:    iosBackup,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

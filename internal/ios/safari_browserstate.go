@@ -47,12 +47,17 @@ type SafariBrowserState struct{}
 // NewSafariBrowserState returns the safari_browser_state module.
 func NewSafariBrowserState() *SafariBrowserState { return &SafariBrowserState{} }
 
-// Name implements module.Module.
-func (*SafariBrowserState) Name() string { return "safari_browser_state" }
-
-// Describe implements module.Describer.
-func (*SafariBrowserState) Describe() string {
-	return "Safari's open tabs and their back/forward history in BrowserState.db"
+// Describe implements module.Module.
+func (*SafariBrowserState) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "safari_browser_state",
+		MVTName:     "SafariBrowserState",
+		Description: "Safari's open tabs and their back/forward history in BrowserState.db",
+		Artifact:    "Safari open tabs",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var safariBrowserStateVariants = []sqlitedb.Variant{

@@ -37,12 +37,17 @@ type SafariFavicon struct{}
 // NewSafariFavicon returns the safari_favicon module.
 func NewSafariFavicon() *SafariFavicon { return &SafariFavicon{} }
 
-// Name implements module.Module.
-func (*SafariFavicon) Name() string { return "safari_favicon" }
-
-// Describe implements module.Describer.
-func (*SafariFavicon) Describe() string {
-	return "Safari favicon cache (Favicons.db): pages and the icons fetched or rejected for them"
+// Describe implements module.Module.
+func (*SafariFavicon) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "safari_favicon",
+		MVTName:     "SafariFavicon",
+		Description: "Safari favicon cache (Favicons.db): pages and the icons fetched or rejected for them",
+		Artifact:    "Safari website icons and the pages they came from",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var safariFaviconVariants = []sqlitedb.Variant{

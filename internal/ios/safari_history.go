@@ -53,12 +53,18 @@ type SafariHistory struct{}
 // NewSafariHistory returns the safari_history module.
 func NewSafariHistory() *SafariHistory { return &SafariHistory{} }
 
-// Name implements module.Module.
-func (*SafariHistory) Name() string { return "safari_history" }
-
-// Describe implements module.Describer.
-func (*SafariHistory) Describe() string {
-	return "Safari browsing history in History.db, with redirect checks"
+// Describe implements module.Module.
+func (*SafariHistory) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "safari_history",
+		MVTName:     "SafariHistory",
+		Description: "Safari browsing history in History.db, with redirect checks",
+		Artifact:    "Safari browsing history",
+		Evidence:    iosBoth,
+		Large:       true,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var safariHistoryVariants = []sqlitedb.Variant{

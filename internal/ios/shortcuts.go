@@ -41,12 +41,17 @@ type Shortcuts struct{}
 // NewShortcuts returns the shortcuts module.
 func NewShortcuts() *Shortcuts { return &Shortcuts{} }
 
-// Name implements module.Module.
-func (*Shortcuts) Name() string { return "shortcuts" }
-
-// Describe implements module.Describer.
-func (*Shortcuts) Describe() string {
-	return "Shortcuts automations in Shortcuts.sqlite, with the URLs their actions use"
+// Describe implements module.Module.
+func (*Shortcuts) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "shortcuts",
+		MVTName:     "Shortcuts",
+		Description: "Shortcuts automations in Shortcuts.sqlite, with the URLs their actions use",
+		Artifact:    "Shortcuts automations",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var shortcutsVariants = []sqlitedb.Variant{

@@ -214,12 +214,17 @@ type ShutdownLog struct{}
 // NewShutdownLog returns the shutdown_log module.
 func NewShutdownLog() *ShutdownLog { return &ShutdownLog{} }
 
-// Name implements module.Module.
-func (*ShutdownLog) Name() string { return "shutdown_log" }
-
-// Describe implements module.Describer.
-func (*ShutdownLog) Describe() string {
-	return "Processes still running at each shutdown (shutdown.log), with Pegasus-style path checks"
+// Describe implements module.Module.
+func (*ShutdownLog) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "shutdown_log",
+		MVTName:     "ShutdownLog",
+		Description: "Processes still running at each shutdown (shutdown.log), with Pegasus-style path checks",
+		Artifact:    "Processes still running at shutdown (shutdown.log)",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

@@ -47,12 +47,18 @@ type SMS struct{}
 // NewSMS returns the sms module.
 func NewSMS() *SMS { return &SMS{} }
 
-// Name implements module.Module.
-func (*SMS) Name() string { return "sms" }
-
-// Describe implements module.Describer.
-func (*SMS) Describe() string {
-	return "SMS and iMessage messages in sms.db, with the links they contain"
+// Describe implements module.Module.
+func (*SMS) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "sms",
+		MVTName:     "SMS",
+		Description: "SMS and iMessage messages in sms.db, with the links they contain",
+		Artifact:    "SMS and iMessage messages",
+		Evidence:    iosBoth,
+		Large:       true,
+		Sensitive:   module.Fields{"text": module.Body, "subject": module.Body, "attributedBody": module.Body, "account": module.Phone, "destination_caller_id": module.Phone, "phone_number": module.Phone},
+		Version:     1,
+	}
 }
 
 var smsVariants = []sqlitedb.Variant{

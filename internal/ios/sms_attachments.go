@@ -31,12 +31,17 @@ type SMSAttachments struct{}
 // NewSMSAttachments returns the sms_attachments module.
 func NewSMSAttachments() *SMSAttachments { return &SMSAttachments{} }
 
-// Name implements module.Module.
-func (*SMSAttachments) Name() string { return "sms_attachments" }
-
-// Describe implements module.Describer.
-func (*SMSAttachments) Describe() string {
-	return "SMS and iMessage attachments in sms.db"
+// Describe implements module.Module.
+func (*SMSAttachments) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "sms_attachments",
+		MVTName:     "SMSAttachments",
+		Description: "SMS and iMessage attachments in sms.db",
+		Artifact:    "SMS and iMessage attachments",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{"phone_number": module.Phone, "filename": module.Body, "transfer_name": module.Body},
+		Version:     1,
+	}
 }
 
 var smsAttachmentVariants = []sqlitedb.Variant{

@@ -47,12 +47,17 @@ type TCC struct{}
 // NewTCC returns the tcc module.
 func NewTCC() *TCC { return &TCC{} }
 
-// Name implements module.Module.
-func (*TCC) Name() string { return "tcc" }
-
-// Describe implements module.Describer.
-func (*TCC) Describe() string {
-	return "Privacy permissions granted to apps (camera, microphone, …) in TCC.db"
+// Describe implements module.Module.
+func (*TCC) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "tcc",
+		MVTName:     "TCC",
+		Description: "Privacy permissions granted to apps (camera, microphone, …) in TCC.db",
+		Artifact:    "App permissions (TCC database)",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var tccVariants = []sqlitedb.Variant{

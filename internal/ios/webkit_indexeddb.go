@@ -23,12 +23,17 @@ func NewWebkitIndexedDB() *WebkitIndexedDB {
 	}}
 }
 
-// Name implements module.Module.
-func (m *WebkitIndexedDB) Name() string { return m.r.slug }
-
-// Describe implements module.Describer.
-func (*WebkitIndexedDB) Describe() string {
-	return "Sites that stored IndexedDB data in apps' WebKit views (folder names)"
+// Describe implements module.Module.
+func (m *WebkitIndexedDB) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        m.r.slug,
+		MVTName:     "WebkitIndexedDB",
+		Description: "Sites that stored IndexedDB data in apps' WebKit views (folder names)",
+		Artifact:    "Sites that stored data in apps (IndexedDB)",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

@@ -23,12 +23,17 @@ func NewWebkitLocalStorage() *WebkitLocalStorage {
 	}}
 }
 
-// Name implements module.Module.
-func (m *WebkitLocalStorage) Name() string { return m.r.slug }
-
-// Describe implements module.Describer.
-func (*WebkitLocalStorage) Describe() string {
-	return "Sites that stored Local Storage data in apps' WebKit views (folder names)"
+// Describe implements module.Module.
+func (m *WebkitLocalStorage) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        m.r.slug,
+		MVTName:     "WebkitLocalStorage",
+		Description: "Sites that stored Local Storage data in apps' WebKit views (folder names)",
+		Artifact:    "Sites that stored data in apps (Local Storage)",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

@@ -37,7 +37,7 @@ func TestWebkitOriginFolders(t *testing.T) {
 			"WebkitSafariViewService", "webkit_safari_view_service", "SafariViewService folder %s containing file for URL %s"},
 	}
 	for _, tc := range cases {
-		t.Run(tc.m.Name(), func(t *testing.T) {
+		t.Run(tc.m.Describe().Slug, func(t *testing.T) {
 			files := map[string][]byte{}
 			for _, e := range tc.entries {
 				files[tc.holder+"/"+e] = []byte("x")

@@ -39,12 +39,17 @@ func NewWebkitResourceLoadStatistics() *WebkitResourceLoadStatistics {
 	return &WebkitResourceLoadStatistics{}
 }
 
-// Name implements module.Module.
-func (*WebkitResourceLoadStatistics) Name() string { return "webkit_resource_load_statistics" }
-
-// Describe implements module.Describer.
-func (*WebkitResourceLoadStatistics) Describe() string {
-	return "Sites loaded by Safari and in-app browsers, from WebKit's observations.db"
+// Describe implements module.Module.
+func (*WebkitResourceLoadStatistics) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "webkit_resource_load_statistics",
+		MVTName:     "WebkitResourceLoadStatistics",
+		Description: "Sites loaded by Safari and in-app browsers, from WebKit's observations.db",
+		Artifact:    "Sites seen by Safari and in-app browsers (WebKit statistics)",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var webkitObservationsVariants = []sqlitedb.Variant{

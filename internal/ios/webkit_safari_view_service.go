@@ -24,12 +24,17 @@ func NewWebkitSafariViewService() *WebkitSafariViewService {
 	}}
 }
 
-// Name implements module.Module.
-func (m *WebkitSafariViewService) Name() string { return m.r.slug }
-
-// Describe implements module.Describer.
-func (*WebkitSafariViewService) Describe() string {
-	return "Sites opened in in-app Safari views (SafariViewService website data folder names)"
+// Describe implements module.Module.
+func (m *WebkitSafariViewService) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        m.r.slug,
+		MVTName:     "WebkitSafariViewService",
+		Description: "Sites opened in in-app Safari views (SafariViewService website data folder names)",
+		Artifact:    "Sites opened in in-app Safari views",
+		Evidence:    iosFilesystem,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

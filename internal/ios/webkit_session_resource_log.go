@@ -53,12 +53,17 @@ type WebkitSessionResourceLog struct{}
 // NewWebkitSessionResourceLog returns the webkit_session_resource_log module.
 func NewWebkitSessionResourceLog() *WebkitSessionResourceLog { return &WebkitSessionResourceLog{} }
 
-// Name implements module.Module.
-func (*WebkitSessionResourceLog) Name() string { return "webkit_session_resource_log" }
-
-// Describe implements module.Describer.
-func (*WebkitSessionResourceLog) Describe() string {
-	return "WebKit browsing-session redirects between sites (full_browsing_session_resourceLog.plist)"
+// Describe implements module.Module.
+func (*WebkitSessionResourceLog) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "webkit_session_resource_log",
+		MVTName:     "WebkitSessionResourceLog",
+		Description: "WebKit browsing-session redirects between sites (full_browsing_session_resourceLog.plist)",
+		Artifact:    "Redirects between sites in browsing sessions",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module. The results are a dict keyed by the log's

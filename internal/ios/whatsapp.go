@@ -37,12 +37,18 @@ type Whatsapp struct{}
 // NewWhatsapp returns the whatsapp module.
 func NewWhatsapp() *Whatsapp { return &Whatsapp{} }
 
-// Name implements module.Module.
-func (*Whatsapp) Name() string { return "whatsapp" }
-
-// Describe implements module.Describer.
-func (*Whatsapp) Describe() string {
-	return "WhatsApp messages and their links, chats and LID pairs in ChatStorage.sqlite"
+// Describe implements module.Module.
+func (*Whatsapp) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "whatsapp",
+		MVTName:     "Whatsapp",
+		Description: "WhatsApp messages and their links, chats and LID pairs in ChatStorage.sqlite",
+		Artifact:    "WhatsApp messages",
+		Evidence:    iosBoth,
+		Large:       true,
+		Sensitive:   module.Fields{"ZTEXT": module.Body, "ZFROMJID": module.Phone, "ZTOJID": module.Phone, "ZPUSHNAME": module.Name, "lid": module.Phone, "phone_number": module.Phone, "partner_name": module.Name},
+		Version:     1,
+	}
 }
 
 var whatsappVariants = []sqlitedb.Variant{

@@ -47,12 +47,17 @@ type WhatsappContacts struct{}
 // NewWhatsappContacts returns the whatsapp_contacts module.
 func NewWhatsappContacts() *WhatsappContacts { return &WhatsappContacts{} }
 
-// Name implements module.Module.
-func (*WhatsappContacts) Name() string { return "whatsapp_contacts" }
-
-// Describe implements module.Describer.
-func (*WhatsappContacts) Describe() string {
-	return "WhatsApp contacts and disappearing-message timers in ContactsV2.sqlite"
+// Describe implements module.Module.
+func (*WhatsappContacts) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "whatsapp_contacts",
+		MVTName:     "WhatsappContacts",
+		Description: "WhatsApp contacts and disappearing-message timers in ContactsV2.sqlite",
+		Artifact:    "WhatsApp contacts and disappearing-message timers",
+		Evidence:    iosBoth,
+		Sensitive:   module.Fields{"lid": module.Phone, "phone_number": module.Phone, "full_name": module.Name, "given_name": module.Name, "last_name": module.Name, "user_name": module.Name},
+		Version:     1,
+	}
 }
 
 var whatsappContactsVariants = []sqlitedb.Variant{

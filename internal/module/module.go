@@ -5,13 +5,12 @@ package module
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
+	"github.com/spyglass-forensics/spyglass/internal/source"
 )
 
 // Module analyses one artifact. Implementations must be safe to run
@@ -19,19 +18,13 @@ import (
 // as hostile: a malformed artifact is an error, never a panic (the run loop
 // recovers panics anyway and reports them as failures).
 type Module interface {
-	// Name is the slug used for output files: "sms", "safari_history".
-	Name() string
+	// Describe says what the module is: its slug, what it reads, on which
+	// evidence, which fields are sensitive, its version (descriptor.go).
+	Describe() Descriptor
 	// Run reads the artifact from in and reports through out. It returns
 	// ErrNoData (wrapped, with the artifact named) when the artifact is
 	// absent, which is normal, and any other error when it is unreadable.
 	Run(ctx context.Context, in *Input, out Emitter) error
-}
-
-// Describer is implemented by modules that can say what they read; the
-// -l/--list-modules output and the report's coverage section use it.
-type Describer interface {
-	// Describe is one sentence: "Messages and attachments in sms.db".
-	Describe() string
 }
 
 // Rechecker is implemented by modules whose records can be checked again
@@ -108,9 +101,9 @@ type URL struct {
 
 // ErrNoData means the module's artifact is not in the evidence. Wrap it with
 // the artifact's name: fmt.Errorf("%w: sms.db not found", module.ErrNoData).
-var ErrNoData = errors.New("no data")
+// It is the source package's ErrNotFound, so that an artifact the source
+// cannot find is "no data" without the source knowing about modules.
+var ErrNoData = source.ErrNotFound
 
 // NoData returns an ErrNoData naming what was missing.
-func NoData(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrNoData, fmt.Sprintf(format, args...))
-}
+func NoData(format string, args ...any) error { return source.NotFound(format, args...) }

@@ -18,14 +18,11 @@ type renamed struct {
 	name string
 }
 
-func (r renamed) Name() string { return r.name }
-
-// Describe forwards to the wrapped module.
-func (r renamed) Describe() string {
-	if d, ok := r.Module.(Describer); ok {
-		return d.Describe()
-	}
-	return ""
+// Describe is the wrapped module's descriptor under the new slug.
+func (r renamed) Describe() Descriptor {
+	d := r.Module.Describe()
+	d.Slug = r.name
+	return d
 }
 
 // Recheck forwards to the wrapped module.

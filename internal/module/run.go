@@ -35,7 +35,9 @@ const (
 // Status reports one module's run, for the console, command.log and
 // summary.json.
 type Status struct {
-	Name     string
+	Name string
+	// Module is the descriptor of the module that ran.
+	Module   Descriptor
 	Group    string
 	Outcome  Outcome
 	Reason   string // why no data, or the error
@@ -92,20 +94,15 @@ func Run(ctx context.Context, jobs []Job, sink Sink, workers int, log *slog.Logg
 	return statuses
 }
 
-// LargeArtifact is implemented by modules whose artifact is typically the
-// largest of the evidence (a million messages in sms.db). The run loop
-// starts them first, so that the longest module does not begin last and
-// leave a core idle at the end; results keep the job order regardless.
-type LargeArtifact interface {
-	LargeArtifact() bool
-}
-
 // dispatchOrder is the job indexes with large-artifact modules first, the
-// rest in their order.
+// rest in their order: a module whose artifact is typically the largest of
+// the evidence (a million messages in sms.db) starts first, so that the
+// longest module does not begin last and leave a core idle at the end;
+// results keep the job order regardless.
 func dispatchOrder(jobs []Job) []int {
 	var first, rest []int
 	for i, j := range jobs {
-		if l, ok := j.Module.(LargeArtifact); ok && l.LargeArtifact() {
+		if j.Module.Describe().Large {
 			first = append(first, i)
 		} else {
 			rest = append(rest, i)
@@ -115,7 +112,8 @@ func dispatchOrder(jobs []Job) []int {
 }
 
 func runOne(ctx context.Context, i int, j Job, sink Sink, log *slog.Logger) (st Status) {
-	st = Status{Name: j.Module.Name(), Group: j.Group}
+	d := j.Module.Describe()
+	st = Status{Name: d.Slug, Module: d, Group: j.Group}
 	mlog := log.With("module", st.Name)
 	if j.Group != "" {
 		mlog = mlog.With("evidence", j.Group)

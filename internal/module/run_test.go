@@ -16,7 +16,7 @@ type fake struct {
 	run  func(ctx context.Context, out Emitter) error
 }
 
-func (f fake) Name() string { return f.name }
+func (f fake) Describe() Descriptor { return Descriptor{Slug: f.name, Description: "reads x"} }
 func (f fake) Run(ctx context.Context, _ *Input, out Emitter) error {
 	return f.run(ctx, out)
 }
@@ -37,7 +37,7 @@ func (e *endCollector) End(st *Status) error {
 func (s *collectSink) Begin(job int, j Job) ModuleOutput {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := &endCollector{Collector{Module: j.Module.Name()}}
+	c := &endCollector{Collector{Module: j.Module.Describe().Slug}}
 	s.outs[job] = c
 	return c
 }
@@ -98,7 +98,6 @@ func TestRunSkipsJobsAfterCancel(t *testing.T) {
 
 type recheckable struct{ fake }
 
-func (recheckable) Describe() string { return "reads x" }
 func (recheckable) Recheck(_ context.Context, _ *ioc.Index, raw []byte, out Emitter) error {
 	out.Record(string(raw))
 	return nil
@@ -106,8 +105,8 @@ func (recheckable) Recheck(_ context.Context, _ *ioc.Index, raw []byte, out Emit
 
 func TestRenamedKeepsBehaviour(t *testing.T) {
 	m := Renamed(recheckable{fake{"dumpsys_appops", nil}}, "bugreport_dumpsys_appops")
-	if m.Name() != "bugreport_dumpsys_appops" || m.(Describer).Describe() != "reads x" {
-		t.Errorf("name %q", m.Name())
+	if d := m.Describe(); d.Slug != "bugreport_dumpsys_appops" || d.Description != "reads x" {
+		t.Errorf("descriptor %+v", d)
 	}
 	var c Collector
 	if err := m.(Rechecker).Recheck(context.Background(), nil, []byte("r"), &c); err != nil || len(c.Records) != 1 {
@@ -117,7 +116,7 @@ func TestRenamedKeepsBehaviour(t *testing.T) {
 
 type large struct{ fake }
 
-func (large) LargeArtifact() bool { return true }
+func (l large) Describe() Descriptor { d := l.fake.Describe(); d.Large = true; return d }
 
 // Large-artifact modules start first; results keep the job order.
 func TestRunStartsLargeArtifactsFirst(t *testing.T) {

@@ -70,7 +70,7 @@ func (w *Writer) Dir() string { return w.dir }
 
 // Begin implements module.Sink.
 func (w *Writer) Begin(job int, j module.Job) module.ModuleOutput {
-	name := j.Module.Name()
+	name := j.Module.Describe().Slug
 	return &moduleOutput{w: w, job: job, name: name, records: newJSONArrayFile(filepath.Join(w.dir, name+".json"))}
 }
 

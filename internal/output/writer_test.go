@@ -20,7 +20,7 @@ type fakeModule struct {
 	run  func(out module.Emitter) error
 }
 
-func (f fakeModule) Name() string { return f.name }
+func (f fakeModule) Describe() module.Descriptor { return module.Descriptor{Slug: f.name} }
 func (f fakeModule) Run(_ context.Context, _ *module.Input, out module.Emitter) error {
 	return f.run(out)
 }

@@ -238,7 +238,7 @@ func TestReportInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		if err := WriteHTML(f, r, HTMLOptions{Redact: redact, Now: fixedNow}); err != nil {
+		if err := WriteHTML(f, r, HTMLOptions{Redact: redact, Now: fixedNow, Modules: platformDescriptors(r.SummaryOrBuild().Platform)}); err != nil {
 			t.Fatal(err)
 		}
 		return path

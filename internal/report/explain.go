@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 // This file holds the sentences written for people who are not forensic
@@ -80,65 +81,23 @@ func genericHeuristic(l alert.Level) string {
 	return "This check raised an alert without a known indicator: the trace is unusual, but it is not linked to known spyware. Read the message above and ask an expert whether it matters on this phone."
 }
 
-// artifacts describes what common modules read, for the findings and the
-// coverage list. Modules not listed are shown by their slug.
-var artifacts = map[string]string{
-	"sms":                    "SMS and iMessage messages",
-	"sms_attachments":        "SMS and iMessage attachments",
-	"whatsapp":               "WhatsApp messages",
-	"whatsapp_contacts":      "WhatsApp contacts",
-	"tcc":                    "App permissions (TCC database)",
-	"datausage":              "Network data usage per process",
-	"net_netusage":           "Network usage per process",
-	"global_preferences":     "Global system preferences",
-	"backup_info":            "Backup information (Info.plist)",
-	"manifest":               "List of files in the backup (Manifest.db)",
-	"safari_history":         "Safari browsing history",
-	"safari_browser_state":   "Safari open tabs",
-	"chrome_history":         "Chrome browsing history",
-	"calendar":               "Calendar events",
-	"calls":                  "Call history",
-	"contacts":               "Address book",
-	"interaction_c":          "Recent interactions with contacts",
-	"configuration_profiles": "Configuration profiles",
-	"profile_events":         "Configuration profile installations",
-	"shutdownlog":            "Processes still running at shutdown",
-	"filesystem":             "Files and folders of the dump",
-	"aqf_packages":           "Installed apps",
-	"aqf_processes":          "Running processes",
-	"aqf_get_prop":           "System properties (getprop)",
-	"aqf_settings":           "System settings",
-	"aqf_files":              "Files on shared storage",
-	"aqf_root_binaries":      "Rooting tools",
-	"dumpsys_accessibility":  "Accessibility services",
-	"dumpsys_packages":       "Installed apps (dumpsys)",
-	"dumpsys_appops":         "App permission use (appops)",
-	"tombstones":             "Crash reports (tombstones)",
-}
-
-// androidArtifacts override artifacts where the same slug reads another
-// thing on Android.
-var androidArtifacts = map[string]string{
-	"sms":   "SMS and MMS messages",
-	"calls": "Call log",
-}
-
-// artifactNamer describes modules for people, for one platform.
-func artifactNamer(platform string) func(string) string {
-	return func(slug string) string {
-		if platform == "android" {
-			if d, ok := androidArtifacts[slug]; ok {
-				return d
-			}
+// artifactNamer describes modules for people: from the summary of the run
+// (each module wrote its artifact there), else from the descriptors of the
+// modules that may have written the folder (an MVT folder), else the slug.
+func artifactNamer(s *Summary, mods []module.Descriptor) func(string) string {
+	names := map[string]string{}
+	for _, d := range mods {
+		names[d.Slug] = d.Artifact
+	}
+	for _, m := range s.Modules {
+		if m.Artifact != "" {
+			names[m.Name] = m.Artifact
 		}
-		return artifactName(slug)
 	}
-}
-
-// artifactName describes a module for people.
-func artifactName(slug string) string {
-	if d, ok := artifacts[slug]; ok {
-		return d
+	return func(slug string) string {
+		if n, ok := names[slug]; ok && n != "" {
+			return n
+		}
+		return slug
 	}
-	return slug
 }

@@ -86,7 +86,7 @@ func buildFindings(alerts []alert.Alert, rd *redactor, local bool, artifact func
 			f.at = t
 			f.Time = t.Format("2006-01-02 15:04:05") + zone
 		}
-		f.Fields = eventFields(a.Event, rd)
+		f.Fields = eventFields(a.Module, a.Event, rd)
 		switch {
 		case a.Indicator != nil:
 			f.How = indicatorSentence(a.Indicator)
@@ -160,7 +160,7 @@ func findingTime(a *alert.Alert) (time.Time, bool) {
 
 // eventFields flattens the alert's record for display: top-level keys in
 // order, nested values as compact JSON, long values clipped.
-func eventFields(ev any, rd *redactor) []field {
+func eventFields(slug string, ev any, rd *redactor) []field {
 	m, ok := ev.(map[string]any)
 	if !ok {
 		if ev == nil {
@@ -179,13 +179,13 @@ func eventFields(ev any, rd *redactor) []field {
 			out = append(out, field{"…", fmt.Sprintf("%d more fields in the module's JSON file", len(keys)-maxFieldsShown)})
 			break
 		}
-		out = append(out, field{k, clip(redactValue(rd, k, m[k]), maxFieldChars)})
+		out = append(out, field{k, clip(redactValue(rd, slug, k, m[k]), maxFieldChars)})
 	}
 	return out
 }
 
 // redactValue renders one field, redacting inside nested values by key.
-func redactValue(rd *redactor, key string, v any) string {
+func redactValue(rd *redactor, slug, key string, v any) string {
 	switch t := v.(type) {
 	case map[string]any:
 		if !rd.on() {
@@ -193,7 +193,7 @@ func redactValue(rd *redactor, key string, v any) string {
 		}
 		c := make(map[string]any, len(t))
 		for k, e := range t {
-			c[k] = redactValue(rd, k, e)
+			c[k] = redactValue(rd, slug, k, e)
 		}
 		return display(c)
 	case []any:
@@ -202,11 +202,11 @@ func redactValue(rd *redactor, key string, v any) string {
 		}
 		c := make([]any, len(t))
 		for i, e := range t {
-			c[i] = redactValue(rd, key, e)
+			c[i] = redactValue(rd, slug, key, e)
 		}
 		return display(c)
 	}
-	return rd.Field(key, display(v))
+	return rd.Field(slug, key, display(v))
 }
 
 func display(v any) string {

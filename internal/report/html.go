@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 //go:embed assets/report.html.tmpl
@@ -35,6 +36,9 @@ type HTMLOptions struct {
 	// Tap, if set, holds the timeline excerpts gathered while the run wrote
 	// timeline.csv; the page then does not read it back.
 	Tap *WindowTap
+	// Modules are the descriptors of the modules that may have written
+	// the folder: their artifact names and sensitive fields.
+	Modules []module.Descriptor
 }
 
 type levelCount struct {
@@ -87,14 +91,14 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 	s := r.SummaryOrBuild()
 	var rd *redactor
 	if opts.Redact {
-		rd = newRedactor(r)
+		rd = newRedactor(r, opts.Modules)
 	}
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	verdict := Verdict(r.Alerts)
-	artifact := artifactNamer(s.Platform)
+	artifact := artifactNamer(s, opts.Modules)
 	groups := buildFindings(r.Alerts, rd, r.DeviceLocalTime, artifact)
 	d := &pageData{
 		Title:     "Spyglass report",

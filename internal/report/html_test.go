@@ -20,7 +20,7 @@ func render(t *testing.T, dir string, redact bool) string {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteHTML(&b, r, HTMLOptions{Redact: redact, Now: fixedNow}); err != nil {
+	if err := WriteHTML(&b, r, HTMLOptions{Redact: redact, Now: fixedNow, Modules: platformDescriptors(r.SummaryOrBuild().Platform)}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -189,10 +189,10 @@ func TestRedactorText(t *testing.T) {
 			t.Errorf("Text(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	if got := rd.Field("address", "198.51.100.1"); got != "198.51.100.1" {
+	if got := rd.Field("sms", "address", "198.51.100.1"); got != "198.51.100.1" {
 		t.Errorf("IP address redacted: %q", got)
 	}
-	if got := rd.Field("address", "+33 6 12 34 56 78"); got != redacted {
+	if got := rd.Field("sms", "address", "+33 6 12 34 56 78"); got != redacted {
 		t.Errorf("phone address kept: %q", got)
 	}
 	var off *redactor

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 // Redaction hides, in the HTML page only, what a person shares with a
@@ -70,9 +72,47 @@ var sensitiveKeys = map[string]keyKind{
 	"address": keyAddress,
 }
 
-// keyKindOf classifies a record key, case-insensitively.
+// keyKindOf classifies a record key, case-insensitively, by its name alone:
+// the safety net for modules that declare nothing (an MVT folder's module
+// that spyglass does not have).
 func keyKindOf(k string) keyKind {
 	return sensitiveKeys[strings.ToLower(strings.TrimSpace(k))]
+}
+
+// PersonField reports whether a record key's name says it holds what a
+// person wrote or who they talk to; a test holds every module's declared
+// sensitive fields to it.
+func PersonField(k string) bool { return keyKindOf(k) != keyPlain }
+
+// declaredKinds indexes the sensitive fields modules declare
+// (module.Descriptor.Sensitive) by slug and lower-cased key. Two
+// descriptors with one slug (sms on iOS and Android) are merged: hiding
+// more is the safe side.
+func declaredKinds(mods []module.Descriptor) map[string]map[string]keyKind {
+	out := map[string]map[string]keyKind{}
+	for _, d := range mods {
+		for k, s := range d.Sensitive {
+			if out[d.Slug] == nil {
+				out[d.Slug] = map[string]keyKind{}
+			}
+			out[d.Slug][strings.ToLower(k)] = sensitivityKind[s]
+		}
+	}
+	return out
+}
+
+var sensitivityKind = map[module.Sensitivity]keyKind{
+	module.Body: keyBody, module.Name: keyName, module.Phone: keyPhone, module.Address: keyAddress,
+	module.NotPersonal: keyPlain,
+}
+
+// kindOf classifies a key of one module's records: what the module
+// declares first, then the key's name.
+func (x *redactor) kindOf(slug, key string) keyKind {
+	if k, ok := x.declared[slug][strings.ToLower(strings.TrimSpace(key))]; ok {
+		return k
+	}
+	return keyKindOf(key)
 }
 
 // messagingSlugs select the module files whose values are collected.
@@ -95,25 +135,28 @@ type redactor struct {
 	repl      *strings.Replacer
 	originals []string // marker number -> replaced text
 	protected map[string]bool
+	declared  map[string]map[string]keyKind
 }
 
 func (x *redactor) on() bool { return x != nil }
 
-// newRedactor collects the values to hide from the folder's messaging
-// records and from the alerts' events.
-func newRedactor(r *Results) *redactor {
-	x := &redactor{protected: map[string]bool{}}
+// newRedactor collects the values to hide from the records of the modules
+// that hold people's words and contacts, and from the alerts' events.
+// mods are the descriptors of the modules that may have written the
+// folder; their declared sensitive fields add to the key names.
+func newRedactor(r *Results, mods []module.Descriptor) *redactor {
+	x := &redactor{protected: map[string]bool{}, declared: declaredKinds(mods)}
 	c := &collector{seen: map[string]bool{}}
 	for _, a := range r.Alerts {
 		if a.Indicator != nil {
 			x.protected[a.Indicator.Value] = true
 		}
-		c.walk("", a.Event)
+		c.walk(x.keyKinds(a.Module), "", a.Event)
 	}
 	if root, err := os.OpenRoot(r.Dir); err == nil {
 		for _, m := range r.Modules {
-			if isMessaging(m.Slug) {
-				c.scanFile(root, m.Path)
+			if len(x.declared[m.Slug]) > 0 || isMessaging(m.Slug) {
+				c.scanFile(root, m.Path, x.keyKinds(m.Slug))
 			}
 		}
 		root.Close()
@@ -212,6 +255,13 @@ func joinsBefore(out string) bool {
 	return wordRune(r)
 }
 
+// keyKinds is kindOf for one module.
+func (x *redactor) keyKinds(slug string) func(string) keyKind {
+	return func(key string) keyKind { return x.kindOf(slug, key) }
+}
+
+// isMessaging names, by slug alone, the modules of folders whose records
+// declare nothing (MVT's), so that their values are collected too.
 func isMessaging(slug string) bool {
 	for _, s := range messagingSlugs {
 		if strings.Contains(slug, s) {
@@ -243,12 +293,12 @@ func (x *redactor) Text(s string) string {
 	return s
 }
 
-// Field redacts one record field shown as text.
-func (x *redactor) Field(key, val string) string {
+// Field redacts one field of a record of module slug, shown as text.
+func (x *redactor) Field(slug, key, val string) string {
 	if !x.on() {
 		return val
 	}
-	switch keyKindOf(key) {
+	switch x.kindOf(slug, key) {
 	case keyBody, keyName, keyPhone:
 		if val == "" || val == "null" || x.protected[val] {
 			return val
@@ -299,22 +349,22 @@ func (c *collector) add(kind keyKind, v string) {
 }
 
 // walk collects from a decoded value; key is the nearest object key.
-func (c *collector) walk(key string, v any) {
+func (c *collector) walk(kindOf func(string) keyKind, key string, v any) {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, e := range t {
-			c.walk(k, e)
+			c.walk(kindOf, k, e)
 		}
 	case []any:
 		for _, e := range t {
-			c.walk(key, e)
+			c.walk(kindOf, key, e)
 		}
 	case string:
-		if k := keyKindOf(key); k != keyPlain {
+		if k := kindOf(key); k != keyPlain {
 			c.add(k, t)
 		}
 	case json.Number:
-		if k := keyKindOf(key); k == keyPhone {
+		if k := kindOf(key); k == keyPhone {
 			c.add(k, t.String())
 		}
 	}
@@ -322,7 +372,7 @@ func (c *collector) walk(key string, v any) {
 
 // scanFile streams a module file token by token, collecting sensitive
 // values without decoding whole records.
-func (c *collector) scanFile(root *os.Root, name string) {
+func (c *collector) scanFile(root *os.Root, name string, kindOf func(string) keyKind) {
 	f, err := root.Open(name)
 	if err != nil {
 		return
@@ -379,11 +429,11 @@ func (c *collector) scanFile(root *os.Root, name string) {
 				}
 			}
 		case string:
-			if k := keyKindOf(key); k != keyPlain {
+			if k := kindOf(key); k != keyPlain {
 				c.add(k, t)
 			}
 		case json.Number:
-			if keyKindOf(key) == keyPhone {
+			if kindOf(key) == keyPhone {
 				c.add(keyPhone, t.String())
 			}
 		}

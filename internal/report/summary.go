@@ -73,6 +73,11 @@ type Summary struct {
 // ModuleStatus is how one module's run ended.
 type ModuleStatus struct {
 	Name string `json:"name"`
+	// Version, Description and Artifact come from the module's
+	// descriptor: a result says which parser version produced it.
+	Version     int    `json:"version,omitempty"`
+	Description string `json:"description,omitempty"`
+	Artifact    string `json:"artifact,omitempty"`
 	// Group names nested evidence ("bugreport" inside an AndroidQF folder).
 	Group string `json:"group,omitempty"`
 	// Status is StatusOK, StatusNoData or StatusFailed.
@@ -85,6 +90,9 @@ type ModuleStatus struct {
 
 type moduleStatusJSON struct {
 	Name            string  `json:"name"`
+	Version         int     `json:"version,omitempty"`
+	Description     string  `json:"description,omitempty"`
+	Artifact        string  `json:"artifact,omitempty"`
 	Group           string  `json:"group,omitempty"`
 	Status          string  `json:"status"`
 	Reason          string  `json:"reason,omitempty"`
@@ -95,8 +103,9 @@ type moduleStatusJSON struct {
 
 // MarshalJSON writes the duration in seconds, which people can read.
 func (m ModuleStatus) MarshalJSON() ([]byte, error) {
-	return json.Marshal(moduleStatusJSON{m.Name, m.Group, m.Status, m.Reason, m.Records, m.Alerts,
-		m.Duration.Round(time.Millisecond).Seconds()})
+	return json.Marshal(moduleStatusJSON{Name: m.Name, Version: m.Version, Description: m.Description,
+		Artifact: m.Artifact, Group: m.Group, Status: m.Status, Reason: m.Reason, Records: m.Records,
+		Alerts: m.Alerts, DurationSeconds: m.Duration.Round(time.Millisecond).Seconds()})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -105,7 +114,8 @@ func (m *ModuleStatus) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*m = ModuleStatus{Name: j.Name, Group: j.Group, Status: j.Status, Reason: j.Reason,
+	*m = ModuleStatus{Name: j.Name, Version: j.Version, Description: j.Description, Artifact: j.Artifact,
+		Group: j.Group, Status: j.Status, Reason: j.Reason,
 		Records: j.Records, Alerts: j.Alerts, Duration: time.Duration(j.DurationSeconds * float64(time.Second))}
 	return nil
 }

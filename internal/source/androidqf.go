@@ -15,8 +15,6 @@ import (
 	"strings"
 
 	"filippo.io/age"
-
-	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 // Bounds for AndroidQF acquisitions. An acquisition with every APK pulled can
@@ -257,10 +255,10 @@ func (a *AndroidQF) Has(name string) bool {
 }
 
 // ReadSmall reads a whole metadata file of at most maxSmallFile bytes. A
-// missing file wraps module.ErrNoData.
+// missing file wraps ErrNotFound.
 func (a *AndroidQF) ReadSmall(name string) ([]byte, error) {
 	if !a.Has(name) {
-		return nil, module.NoData("%s not found in the acquisition", name)
+		return nil, NotFound("%s not found in the acquisition", name)
 	}
 	f, err := a.fsys.Open(name)
 	if err != nil {
@@ -280,7 +278,7 @@ func (a *AndroidQF) ReadSmall(name string) ([]byte, error) {
 // OpenDumpsys implements dumpsys.Provider for the acquisition's dumpsys.txt.
 func (a *AndroidQF) OpenDumpsys() (io.ReadCloser, string, error) {
 	if !a.Has("dumpsys.txt") {
-		return nil, "dumpsys.txt", module.NoData("dumpsys.txt not found in the acquisition")
+		return nil, "dumpsys.txt", NotFound("dumpsys.txt not found in the acquisition")
 	}
 	f, err := a.fsys.Open("dumpsys.txt")
 	if err != nil {
@@ -453,11 +451,11 @@ type Acquisition struct {
 
 // AcquisitionInfo reads acquisition.json and, when that names no host key,
 // adb_host_key.pub. Either may be missing; a missing acquisition.json wraps
-// module.ErrNoData.
+// ErrNotFound.
 func (a *AndroidQF) AcquisitionInfo() (*Acquisition, error) {
 	var info Acquisition
 	b, err := a.ReadSmall("acquisition.json")
-	if err != nil && !errors.Is(err, module.ErrNoData) {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
 	missing := err != nil
@@ -472,7 +470,7 @@ func (a *AndroidQF) AcquisitionInfo() (*Acquisition, error) {
 		}
 	}
 	if missing && info.ADBHostPublicKey == "" {
-		return nil, module.NoData("acquisition.json not found in the acquisition")
+		return nil, NotFound("acquisition.json not found in the acquisition")
 	}
 	return &info, nil
 }

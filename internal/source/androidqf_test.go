@@ -12,8 +12,6 @@ import (
 	"testing"
 
 	"filippo.io/age"
-
-	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 const aqfFolder = "testdata/androidqf/folder"
@@ -129,7 +127,7 @@ func TestOpenAndroidQFForms(t *testing.T) {
 			if string(head) != "ANDROID BACKUP" {
 				t.Errorf("nested read = %q", head)
 			}
-			if _, err := a.AcquisitionInfo(); !errors.Is(err, module.ErrNoData) {
+			if _, err := a.AcquisitionInfo(); !errors.Is(err, ErrNotFound) {
 				t.Errorf("acquisition info: %v", err)
 			}
 			if tz := a.DeviceTimezone(); tz != "" {

@@ -8,8 +8,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-
-	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 // Bugreport is an Android bug report (`adb bugreport`), as the zip the
@@ -131,7 +129,7 @@ func (b *Bugreport) DumpstateName() (string, error) {
 		sort.Strings(m)
 		return m[0], nil
 	}
-	return "", module.NoData("no dumpstate text in %s (no main_entry.txt target, dumpState_*.log or */dumpsys.txt)", b.Path)
+	return "", NotFound("no dumpstate text in %s (no main_entry.txt target, dumpState_*.log or */dumpsys.txt)", b.Path)
 }
 
 // OpenDumpsys implements dumpsys.Provider.

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/spyglass-forensics/spyglass/internal/android/dumpsys"
-	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 var _ dumpsys.Provider = (*Bugreport)(nil)
@@ -103,7 +102,7 @@ func TestBugreportDumpstateFallbacks(t *testing.T) {
 		}
 	}
 	b, _ := OpenBugreport(t.TempDir())
-	if _, _, err := b.OpenDumpsys(); !errors.Is(err, module.ErrNoData) {
+	if _, _, err := b.OpenDumpsys(); !errors.Is(err, ErrNotFound) {
 		t.Errorf("empty folder: %v", err)
 	}
 	if _, err := OpenBugreport(filepath.Join(t.TempDir(), "missing.zip")); err == nil {

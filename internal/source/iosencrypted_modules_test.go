@@ -66,13 +66,13 @@ func TestEncryptedBackupModulesMatchPlain(t *testing.T) {
 	}
 	defer enc.Close()
 	run := func(m module.Module, src source.IOS) (*module.Collector, error) {
-		c := &module.Collector{Module: m.Name()}
+		c := &module.Collector{Module: m.Describe().Slug}
 		err := m.Run(context.Background(), &module.Input{FS: src.FS(), Source: src, IOCs: idx}, c)
 		return c, err
 	}
 	records, alerts := 0, 0
-	for _, m := range ios.BackupModules() {
-		t.Run(m.Name(), func(t *testing.T) {
+	for _, m := range ios.ModulesFor(module.IOSBackup) {
+		t.Run(m.Describe().Slug, func(t *testing.T) {
 			want, werr := run(m, plain)
 			got, gerr := run(m, enc)
 			if (werr == nil) != (gerr == nil) {

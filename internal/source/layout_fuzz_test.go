@@ -7,8 +7,6 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
-
-	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 // fuzzLayout builds a zip whose entry names are the lines of names (each
@@ -52,7 +50,7 @@ func FuzzAndroidQFIndex(f *testing.F) {
 			if !fs.ValidPath(name) || !a.Has(name) {
 				t.Fatalf("indexed name %q is not a valid, findable path", name)
 			}
-			if _, err := a.ReadSmall(name); err != nil && errors.Is(err, module.ErrNoData) {
+			if _, err := a.ReadSmall(name); err != nil && errors.Is(err, ErrNotFound) {
 				t.Fatalf("indexed file %q reported missing", name)
 			}
 		}
@@ -90,7 +88,7 @@ func FuzzBugreportDumpstate(f *testing.F) {
 		}
 		name, err := b.DumpstateName()
 		if err != nil {
-			if !errors.Is(err, module.ErrNoData) {
+			if !errors.Is(err, ErrNotFound) {
 				t.Fatalf("lookup failed with %v, want no data", err)
 			}
 			return

@@ -47,12 +47,12 @@ func runBackup(t testing.TB, dir string, idx *ioc.Index) map[string]*module.Coll
 	defer b.Close()
 	in := &module.Input{FS: b.FS(), Source: b, IOCs: idx, Log: slog.New(slog.DiscardHandler)}
 	out := map[string]*module.Collector{}
-	for _, m := range ios.BackupModules() {
-		c := &module.Collector{Module: m.Name()}
+	for _, m := range ios.ModulesFor(module.IOSBackup) {
+		c := &module.Collector{Module: m.Describe().Slug}
 		if err := m.Run(context.Background(), in, c); err != nil && !errors.Is(err, module.ErrNoData) {
-			t.Errorf("module %s failed on the synthetic backup: %v", m.Name(), err)
+			t.Errorf("module %s failed on the synthetic backup: %v", m.Describe().Slug, err)
 		}
-		out[m.Name()] = c
+		out[m.Describe().Slug] = c
 	}
 	return out
 }

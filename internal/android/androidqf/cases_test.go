@@ -18,7 +18,7 @@ func TestMissingArtifacts(t *testing.T) {
 	for _, m := range Modules() {
 		_, err := run(t, m, a, indicators(t))
 		if !errors.Is(err, module.ErrNoData) {
-			t.Errorf("%s: err = %v, want ErrNoData", m.Name(), err)
+			t.Errorf("%s: err = %v, want ErrNoData", m.Describe().Slug, err)
 		}
 	}
 }
@@ -35,7 +35,7 @@ func TestCorruptArtifacts(t *testing.T) {
 		c := &module.Collector{}
 		err := m.Run(t.Context(), &module.Input{Source: a, IOCs: indicators(t)}, c)
 		if err == nil || errors.Is(err, module.ErrNoData) {
-			t.Errorf("%s: err = %v, want a parse error", m.Name(), err)
+			t.Errorf("%s: err = %v, want a parse error", m.Describe().Slug, err)
 		}
 	}
 }

@@ -40,34 +40,34 @@ func check(t *testing.T, src *source.AndroidQF, form string) {
 	idx := indicators(t)
 	for _, m := range Modules() {
 		c, _ := run(t, m, src, idx)
-		w := want[m.Name()]
+		w := want[m.Describe().Slug]
 		records := len(c.Records)
 		if c.Single != nil {
 			records = len(c.Single.(SettingsResult))
 		}
 		if records != w.records || len(c.Events) != w.timeline {
-			t.Errorf("%s: records %d timeline %d, want %d %d", m.Name(), records, len(c.Events), w.records, w.timeline)
+			t.Errorf("%s: records %d timeline %d, want %d %d", m.Describe().Slug, records, len(c.Events), w.records, w.timeline)
 		}
 		got := map[alert.Level]int{}
 		for _, a := range c.Alerts {
 			got[a.Level]++
 			if a.Heuristic == nil || a.Indicator != nil {
-				t.Errorf("%s: alert without its heuristic: %+v", m.Name(), a)
+				t.Errorf("%s: alert without its heuristic: %+v", m.Describe().Slug, a)
 			}
 		}
 		for _, l := range alert.Levels {
 			if got[l] != w.alerts[l] {
-				t.Errorf("%s: %d %s alerts, want %d", m.Name(), got[l], l, w.alerts[l])
+				t.Errorf("%s: %d %s alerts, want %d", m.Describe().Slug, got[l], l, w.alerts[l])
 			}
 		}
 		if form == "folder" {
 			if c.Single != nil {
-				golden(t, m.Name()+".json", c.Single)
+				golden(t, m.Describe().Slug+".json", c.Single)
 			} else if len(c.Records) > 0 {
-				golden(t, m.Name()+".json", c.Records)
+				golden(t, m.Describe().Slug+".json", c.Records)
 			}
 			if len(c.Alerts) > 0 {
-				golden(t, m.Name()+"_detected.json", c.Alerts)
+				golden(t, m.Describe().Slug+"_detected.json", c.Alerts)
 			}
 		}
 	}
@@ -204,12 +204,13 @@ func eventName(ev any) string {
 func TestModulesDescribe(t *testing.T) {
 	seen := map[string]bool{}
 	for _, m := range Modules() {
-		if seen[m.Name()] {
-			t.Errorf("duplicate slug %s", m.Name())
+		d := m.Describe()
+		if seen[d.Slug] {
+			t.Errorf("duplicate slug %s", d.Slug)
 		}
-		seen[m.Name()] = true
-		if d, ok := m.(module.Describer); !ok || d.Describe() == "" {
-			t.Errorf("%s has no description", m.Name())
+		seen[d.Slug] = true
+		if err := d.Check(); err != nil {
+			t.Error(err)
 		}
 	}
 	if len(seen) != 8 {

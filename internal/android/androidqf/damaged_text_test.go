@@ -28,18 +28,18 @@ func TestDamagedTextArtifacts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		a := dirAcq(t, tc.files)
-		c := &module.Collector{Module: tc.m.Name()}
+		c := &module.Collector{Module: tc.m.Describe().Slug}
 		err := tc.m.Run(context.Background(), &module.Input{Source: a, IOCs: indicators(t)}, c)
 		switch {
 		case tc.name == "":
 			if !errors.Is(err, module.ErrNoData) {
-				t.Errorf("%s on %v: err %v, want no data", tc.m.Name(), keys(tc.files), err)
+				t.Errorf("%s on %v: err %v, want no data", tc.m.Describe().Slug, keys(tc.files), err)
 			}
 		case err == nil || errors.Is(err, module.ErrNoData) || !strings.Contains(err.Error(), tc.name) || !strings.Contains(err.Error(), "damaged"):
-			t.Errorf("%s on %v: err %v, want a failure naming %s as damaged", tc.m.Name(), keys(tc.files), err, tc.name)
+			t.Errorf("%s on %v: err %v, want a failure naming %s as damaged", tc.m.Describe().Slug, keys(tc.files), err, tc.name)
 		}
 		if len(c.Records) != tc.recs {
-			t.Errorf("%s: %d records, want %d", tc.m.Name(), len(c.Records), tc.recs)
+			t.Errorf("%s: %d records, want %d", tc.m.Describe().Slug, len(c.Records), tc.recs)
 		}
 		if res, ok := c.Single.(SettingsResult); ok {
 			// The readable namespace is kept and checked.

@@ -59,12 +59,17 @@ var hTmpFile = &alert.Heuristic{
 // in suspicious folders, and a MACB timeline.
 type Files struct{}
 
-// Name implements module.Module.
-func (Files) Name() string { return "aqf_files" }
-
-// Describe implements module.Describer.
-func (Files) Describe() string {
-	return "Files listed on the phone with their times and hashes (files.json)"
+// Describe implements module.Module.
+func (Files) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "aqf_files",
+		MVTName:     "AQFFiles",
+		Description: "Files listed on the phone with their times and hashes (files.json)",
+		Artifact:    "Files on the phone with their times and hashes",
+		Evidence:    []module.Evidence{module.AndroidQF},
+		Sensitive:   module.Fields{"user_name": module.NotPersonal, "group_name": module.NotPersonal},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

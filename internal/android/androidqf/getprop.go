@@ -40,11 +40,18 @@ type GetProp struct {
 	Now func() time.Time
 }
 
-// Name implements module.Module.
-func (GetProp) Name() string { return "aqf_get_prop" }
-
-// Describe implements module.Describer.
-func (GetProp) Describe() string { return "System properties (getprop.txt)" }
+// Describe implements module.Module.
+func (GetProp) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "aqf_get_prop",
+		MVTName:     "AQFGetProp",
+		Description: "System properties (getprop.txt)",
+		Artifact:    "System properties (getprop)",
+		Evidence:    []module.Evidence{module.AndroidQF},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
+}
 
 // Run implements module.Module.
 func (m GetProp) Run(ctx context.Context, in *module.Input, out module.Emitter) error {

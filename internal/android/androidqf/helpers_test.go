@@ -57,10 +57,10 @@ func openAQF(t *testing.T, p string) *source.AndroidQF {
 // run runs m on src and returns what it emitted; ErrNoData is not an error.
 func run(t *testing.T, m module.Module, src any, idx *ioc.Index) (*module.Collector, error) {
 	t.Helper()
-	c := &module.Collector{Module: m.Name()}
+	c := &module.Collector{Module: m.Describe().Slug}
 	err := m.Run(context.Background(), &module.Input{Source: src, IOCs: idx}, c)
 	if err != nil && !errors.Is(err, module.ErrNoData) {
-		t.Fatalf("%s: %v", m.Name(), err)
+		t.Fatalf("%s: %v", m.Describe().Slug, err)
 	}
 	return c, err
 }

@@ -19,12 +19,17 @@ type LogTimestamp struct {
 // LogTimestamps puts the files of logs/ on the timeline. It raises no alerts.
 type LogTimestamps struct{}
 
-// Name implements module.Module.
-func (LogTimestamps) Name() string { return "aqf_log_timestamps" }
-
-// Describe implements module.Describer.
-func (LogTimestamps) Describe() string {
-	return "Modification times of the log files AndroidQF pulled (logs/)"
+// Describe implements module.Module.
+func (LogTimestamps) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "aqf_log_timestamps",
+		MVTName:     "AQFLogTimestamps",
+		Description: "Modification times of the log files AndroidQF pulled (logs/)",
+		Artifact:    "Times of the log files AndroidQF collected",
+		Evidence:    []module.Evidence{module.AndroidQF},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module. The times are those the acquisition kept:

@@ -48,11 +48,18 @@ var (
 // Mounts analyses mounts.json (a list of `mount` lines).
 type Mounts struct{}
 
-// Name implements module.Module.
-func (Mounts) Name() string { return "mounts" }
-
-// Describe implements module.Describer.
-func (Mounts) Describe() string { return "Mounted file systems (mounts.json)" }
+// Describe implements module.Module.
+func (Mounts) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "mounts",
+		MVTName:     "Mounts",
+		Description: "Mounted file systems (mounts.json)",
+		Artifact:    "Mounted file systems",
+		Evidence:    []module.Evidence{module.AndroidQF},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
+}
 
 // Run implements module.Module.
 func (m Mounts) Run(ctx context.Context, in *module.Input, out module.Emitter) error {

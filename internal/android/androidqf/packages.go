@@ -130,12 +130,17 @@ var (
 // ids, APK hashes and signing certificates against the indicators.
 type Packages struct{}
 
-// Name implements module.Module.
-func (Packages) Name() string { return "aqf_packages" }
-
-// Describe implements module.Describer.
-func (Packages) Describe() string {
-	return "Installed apps, their installers, APK hashes and signing certificates (packages.json)"
+// Describe implements module.Module.
+func (Packages) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "aqf_packages",
+		MVTName:     "AQFPackages",
+		Description: "Installed apps, their installers, APK hashes and signing certificates (packages.json)",
+		Artifact:    "Installed apps",
+		Evidence:    []module.Evidence{module.AndroidQF},
+		Sensitive:   module.Fields{"Subject": module.NotPersonal},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

@@ -37,12 +37,17 @@ type Process struct {
 // which MVT does not read.
 type Processes struct{}
 
-// Name implements module.Module.
-func (Processes) Name() string { return "aqf_processes" }
-
-// Describe implements module.Describer.
-func (Processes) Describe() string {
-	return "Running processes (ps.txt, processes.txt or processes.json)"
+// Describe implements module.Module.
+func (Processes) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "aqf_processes",
+		MVTName:     "AQFProcesses",
+		Description: "Running processes (ps.txt, processes.txt or processes.json)",
+		Artifact:    "Running processes",
+		Evidence:    []module.Evidence{module.AndroidQF},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

@@ -41,11 +41,18 @@ var hRootBinary = &alert.Heuristic{
 // RootBinaries analyses root_binaries.json (the root tools AndroidQF found).
 type RootBinaries struct{}
 
-// Name implements module.Module.
-func (RootBinaries) Name() string { return "root_binaries" }
-
-// Describe implements module.Describer.
-func (RootBinaries) Describe() string { return "Root tools found on the phone (root_binaries.json)" }
+// Describe implements module.Module.
+func (RootBinaries) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "root_binaries",
+		MVTName:     "RootBinaries",
+		Description: "Root tools found on the phone (root_binaries.json)",
+		Artifact:    "Rooting tools",
+		Evidence:    []module.Evidence{module.AndroidQF},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
+}
 
 // Run implements module.Module.
 func (m RootBinaries) Run(ctx context.Context, in *module.Input, out module.Emitter) error {

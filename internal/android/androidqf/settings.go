@@ -53,12 +53,17 @@ type SettingAlert struct {
 // Settings analyses settings_<namespace>.txt (`cmd settings list`).
 type Settings struct{}
 
-// Name implements module.Module.
-func (Settings) Name() string { return "aqf_settings" }
-
-// Describe implements module.Describer.
-func (Settings) Describe() string {
-	return "System, secure and global settings (settings_*.txt)"
+// Describe implements module.Module.
+func (Settings) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "aqf_settings",
+		MVTName:     "AQFSettings",
+		Description: "System, secure and global settings (settings_*.txt)",
+		Artifact:    "System settings",
+		Evidence:    []module.Evidence{module.AndroidQF},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

@@ -53,10 +53,10 @@ func FuzzTextModules(f *testing.F) {
 		for _, name := range []string{"getprop.txt", "ps.txt", "settings_global.txt"} {
 			a := mapAcq{fstest.MapFS{name: &fstest.MapFile{Data: []byte(text)}}}
 			for _, m := range []module.Module{GetProp{}, Processes{}, Settings{}} {
-				c := &module.Collector{Module: m.Name()}
+				c := &module.Collector{Module: m.Describe().Slug}
 				err := m.Run(context.Background(), &module.Input{Source: a, IOCs: idx}, c)
 				if err != nil && !errors.Is(err, module.ErrNoData) && !strings.Contains(err.Error(), name) {
-					t.Fatalf("%s on %s failed without naming it: %v", m.Name(), name, err)
+					t.Fatalf("%s on %s failed without naming it: %v", m.Describe().Slug, name, err)
 				}
 			}
 		}

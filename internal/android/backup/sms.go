@@ -19,12 +19,17 @@ const telephonyDir = "apps/com.android.providers.telephony/d_f/"
 // checks their links against the indicators.
 type SMS struct{}
 
-// Name implements module.Module.
-func (SMS) Name() string { return "sms" }
-
-// Describe implements module.Describer.
-func (SMS) Describe() string {
-	return "SMS and MMS messages in the telephony provider's backup (apps/com.android.providers.telephony/d_f/*_sms_backup, *_mms_backup)"
+// Describe implements module.Module.
+func (SMS) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "sms",
+		MVTName:     "SMS",
+		Description: "SMS and MMS messages in the telephony provider's backup (apps/com.android.providers.telephony/d_f/*_sms_backup, *_mms_backup)",
+		Artifact:    "SMS and MMS messages",
+		Evidence:    []module.Evidence{module.AndroidBackup},
+		Sensitive:   module.Fields{"body": module.Body, "mms_body": module.Body, "address": module.Address, "recipients": module.Phone},
+		Version:     1,
+	}
 }
 
 func isMessagesFile(name string) bool {
@@ -125,6 +130,5 @@ func Modules() []module.Module { return []module.Module{SMS{}} }
 
 var _ interface {
 	module.Module
-	module.Describer
 	module.Rechecker
 } = SMS{}

@@ -13,10 +13,17 @@ import (
 // Accessibility lists accessibility services (dumpsys accessibility).
 type Accessibility struct{}
 
-func (Accessibility) Name() string { return "dumpsys_accessibility" }
-
-func (Accessibility) Describe() string {
-	return "Accessibility services (screen readers and anything else that can see and drive the screen) from dumpsys accessibility"
+// Describe implements module.Module.
+func (Accessibility) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dumpsys_accessibility",
+		MVTName:     "DumpsysAccessibility",
+		Description: "Accessibility services (screen readers and anything else that can see and drive the screen) from dumpsys accessibility",
+		Artifact:    "Accessibility services",
+		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var heurAccessibility = alert.Heuristic{

@@ -12,10 +12,17 @@ import (
 // section's activity resolver table).
 type Activities struct{}
 
-func (Activities) Name() string { return "dumpsys_activities" }
-
-func (Activities) Describe() string {
-	return "Apps registered to handle intent actions, from the activity resolver table of dumpsys package"
+// Describe implements module.Module.
+func (Activities) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dumpsys_activities",
+		MVTName:     "DumpsysActivities",
+		Description: "Apps registered to handle intent actions, from the activity resolver table of dumpsys package",
+		Artifact:    "Apps that handle system actions (activities)",
+		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 func (m Activities) Run(ctx context.Context, in *module.Input, out module.Emitter) error {

@@ -15,10 +15,17 @@ import (
 // ADBState lists the computers trusted for USB debugging (dumpsys adb).
 type ADBState struct{}
 
-func (ADBState) Name() string { return "dumpsys_adb_state" }
-
-func (ADBState) Describe() string {
-	return "Computers trusted for USB debugging (ADB keys and last connections), from dumpsys adb"
+// Describe implements module.Module.
+func (ADBState) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dumpsys_adb_state",
+		MVTName:     "DumpsysADBState",
+		Description: "Computers trusted for USB debugging (ADB keys and last connections), from dumpsys adb",
+		Artifact:    "Computers trusted for USB debugging",
+		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // acquisitionInfo is implemented by sources that know the computer that

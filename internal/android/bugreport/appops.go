@@ -14,10 +14,17 @@ import (
 // Appops lists the app operations each package performed (dumpsys appops).
 type Appops struct{}
 
-func (Appops) Name() string { return "dumpsys_appops" }
-
-func (Appops) Describe() string {
-	return "App operations (permission uses with times) per package, from dumpsys appops"
+// Describe implements module.Module.
+func (Appops) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dumpsys_appops",
+		MVTName:     "DumpsysAppops",
+		Description: "App operations (permission uses with times) per package, from dumpsys appops",
+		Artifact:    "App permission use (appops)",
+		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var (

@@ -14,10 +14,17 @@ import (
 // from the daily statistics of dumpsys batterystats.
 type BatteryDaily struct{}
 
-func (BatteryDaily) Name() string { return "dumpsys_battery_daily" }
-
-func (BatteryDaily) Describe() string {
-	return "Package updates, uninstalls and downgrades per day, from dumpsys batterystats"
+// Describe implements module.Module.
+func (BatteryDaily) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dumpsys_battery_daily",
+		MVTName:     "DumpsysBatteryDaily",
+		Description: "Package updates, uninstalls and downgrades per day, from dumpsys batterystats",
+		Artifact:    "App updates and removals per day (battery statistics)",
+		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var (

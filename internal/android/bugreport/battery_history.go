@@ -12,10 +12,17 @@ import (
 // battery history of dumpsys batterystats.
 type BatteryHistory struct{}
 
-func (BatteryHistory) Name() string { return "dumpsys_battery_history" }
-
-func (BatteryHistory) Describe() string {
-	return "App jobs, alarm wake-ups and foreground changes, from the battery history of dumpsys batterystats"
+// Describe implements module.Module.
+func (BatteryHistory) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dumpsys_battery_history",
+		MVTName:     "DumpsysBatteryHistory",
+		Description: "App jobs, alarm wake-ups and foreground changes, from the battery history of dumpsys batterystats",
+		Artifact:    "App activity in the battery history",
+		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 func (BatteryHistory) Run(ctx context.Context, in *module.Input, out module.Emitter) error {

@@ -14,10 +14,17 @@ import (
 // DBInfo lists recent SQLite operations of app databases (dumpsys dbinfo).
 type DBInfo struct{}
 
-func (DBInfo) Name() string { return "dbinfo" }
-
-func (DBInfo) Describe() string {
-	return "Recent SQL operations on app databases, from dumpsys dbinfo"
+// Describe implements module.Module.
+func (DBInfo) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dbinfo",
+		MVTName:     "DumpsysDBInfo",
+		Description: "Recent SQL operations on app databases, from dumpsys dbinfo",
+		Artifact:    "Recent database operations of apps (dbinfo)",
+		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 func (m DBInfo) Run(ctx context.Context, in *module.Input, out module.Emitter) error {

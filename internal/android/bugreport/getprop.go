@@ -18,10 +18,17 @@ type GetProp struct {
 	Now func() time.Time
 }
 
-func (GetProp) Name() string { return "dumpsys_get_prop" }
-
-func (GetProp) Describe() string {
-	return "System properties (build, security patch level…) from the dumpstate's SYSTEM PROPERTIES block"
+// Describe implements module.Module.
+func (GetProp) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dumpsys_get_prop",
+		MVTName:     "DumpsysGetProp",
+		Description: "System properties (build, security patch level…) from the dumpstate's SYSTEM PROPERTIES block",
+		Artifact:    "System properties (getprop)",
+		Evidence:    []module.Evidence{module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var heurOldPatch = alert.Heuristic{

@@ -47,7 +47,7 @@ func run(t *testing.T, m module.Module, src any, idx *ioc.Index) (*module.Collec
 	if b, ok := src.(*source.Bugreport); ok {
 		in.FS = b.FS()
 	}
-	c := &module.Collector{Module: m.Name()}
+	c := &module.Collector{Module: m.Describe().Slug}
 	err := m.Run(context.Background(), in, c)
 	return c, err
 }
@@ -56,7 +56,7 @@ func mustRun(t *testing.T, m module.Module, src any, idx *ioc.Index) *module.Col
 	t.Helper()
 	c, err := run(t, m, src, idx)
 	if err != nil {
-		t.Fatalf("%s: %v", m.Name(), err)
+		t.Fatalf("%s: %v", m.Describe().Slug, err)
 	}
 	return c
 }

@@ -10,12 +10,3 @@ func Modules() []module.Module {
 		Timestamps{}, Tombstones{},
 	}
 }
-
-// DumpsysModules returns the modules that read only dumpsys sections; they
-// also run on an AndroidQF acquisition's dumpsys.txt.
-func DumpsysModules() []module.Module {
-	return []module.Module{
-		Accessibility{}, Activities{}, Appops{}, BatteryDaily{}, BatteryHistory{},
-		DBInfo{}, Packages{}, PlatformCompat{}, Receivers{}, ADBState{},
-	}
-}

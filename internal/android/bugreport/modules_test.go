@@ -104,20 +104,20 @@ func TestBugreportConformance(t *testing.T) {
 		c, err := run(t, tc.m, b, idx)
 		if tc.noData {
 			if !isNoData(err) {
-				t.Errorf("%s: err %v, want no data", tc.m.Name(), err)
+				t.Errorf("%s: err %v, want no data", tc.m.Describe().Slug, err)
 			}
 			continue
 		}
 		if err != nil {
-			t.Fatalf("%s: %v", tc.m.Name(), err)
+			t.Fatalf("%s: %v", tc.m.Describe().Slug, err)
 		}
 		if len(c.Records) != tc.records || len(c.Events) != tc.timeline {
-			t.Errorf("%s: R=%d T=%d want %d/%d", tc.m.Name(), len(c.Records), len(c.Events), tc.records, tc.timeline)
+			t.Errorf("%s: R=%d T=%d want %d/%d", tc.m.Describe().Slug, len(c.Records), len(c.Events), tc.records, tc.timeline)
 		}
 		for l, n := range levels(c) {
 			total[l] += n
 			if tc.alerts[l] != n {
-				t.Errorf("%s: alerts %v want %v", tc.m.Name(), levels(c), tc.alerts)
+				t.Errorf("%s: alerts %v want %v", tc.m.Describe().Slug, levels(c), tc.alerts)
 			}
 		}
 	}

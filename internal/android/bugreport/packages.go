@@ -14,10 +14,17 @@ import (
 // package).
 type Packages struct{}
 
-func (Packages) Name() string { return "dumpsys_packages" }
-
-func (Packages) Describe() string {
-	return "Installed packages with versions, install times, installer and permissions, from dumpsys package"
+// Describe implements module.Module.
+func (Packages) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dumpsys_packages",
+		MVTName:     "DumpsysPackages",
+		Description: "Installed packages with versions, install times, installer and permissions, from dumpsys package",
+		Artifact:    "Installed apps (dumpsys)",
+		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 var heurRootPackage = alert.Heuristic{

@@ -12,10 +12,17 @@ import (
 // (apps that were installed, some since removed).
 type PlatformCompat struct{}
 
-func (PlatformCompat) Name() string { return "dumpsys_platform_compat" }
-
-func (PlatformCompat) Describe() string {
-	return "Packages named in compatibility overrides, which outlive uninstalled apps, from dumpsys platform_compat"
+// Describe implements module.Module.
+func (PlatformCompat) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dumpsys_platform_compat",
+		MVTName:     "DumpsysPlatformCompat",
+		Description: "Packages named in compatibility overrides, which outlive uninstalled apps, from dumpsys platform_compat",
+		Artifact:    "Apps named in compatibility settings, including removed ones",
+		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 func (PlatformCompat) Run(ctx context.Context, in *module.Input, out module.Emitter) error {

@@ -12,10 +12,17 @@ import (
 // intent, as MVT writes it, so it has no per-record Recheck.
 type Receivers struct{}
 
-func (Receivers) Name() string { return "dumpsys_receivers" }
-
-func (Receivers) Describe() string {
-	return "Broadcast receivers per intent action (SMS, calls…), from the receiver resolver table of dumpsys package"
+// Describe implements module.Module.
+func (Receivers) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dumpsys_receivers",
+		MVTName:     "DumpsysReceivers",
+		Description: "Broadcast receivers per intent action (SMS, calls…), from the receiver resolver table of dumpsys package",
+		Artifact:    "Apps that receive system events such as SMS or calls",
+		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // watchedIntent describes actions that let an app see messages and calls.

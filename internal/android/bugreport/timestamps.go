@@ -12,10 +12,17 @@ import (
 // from the phone (its FS/ folder), for the timeline.
 type Timestamps struct{}
 
-func (Timestamps) Name() string { return "bugreport_timestamps" }
-
-func (Timestamps) Describe() string {
-	return "Modification times of the files under the report's FS/ folder (timeline only)"
+// Describe implements module.Module.
+func (Timestamps) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "bugreport_timestamps",
+		MVTName:     "BugReportTimestamps",
+		Description: "Modification times of the files under the report's FS/ folder (timeline only)",
+		Artifact:    "Times of the bugreport's files",
+		Evidence:    []module.Evidence{module.Bugreport},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // FileTimestamp is one file of FS/ with its modification time.

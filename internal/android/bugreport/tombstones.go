@@ -18,10 +18,17 @@ import (
 // Tombstones lists native crashes from the report's tombstone files.
 type Tombstones struct{}
 
-func (Tombstones) Name() string { return "tombstones" }
-
-func (Tombstones) Describe() string {
-	return "Native crashes (process, uid, signal, command line) from tombstone files, text or protobuf"
+// Describe implements module.Module.
+func (Tombstones) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "tombstones",
+		MVTName:     "Tombstones",
+		Description: "Native crashes (process, uid, signal, command line) from tombstone files, text or protobuf",
+		Artifact:    "Crash reports (tombstones)",
+		Evidence:    []module.Evidence{module.Bugreport},
+		Sensitive:   module.Fields{"number": module.NotPersonal},
+		Version:     1,
+	}
 }
 
 // maxTombstoneSize bounds one tombstone file read into memory; real ones

@@ -15,12 +15,17 @@ import (
 // ("host/ip"), port, package_name}.
 type ConnectEvent struct{}
 
-// Name implements module.Module.
-func (ConnectEvent) Name() string { return "connect_event" }
-
-// Describe implements module.Describer.
-func (ConnectEvent) Describe() string {
-	return "Network connections recorded by Android intrusion logging (connect_event)"
+// Describe implements module.Module.
+func (ConnectEvent) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "connect_event",
+		MVTName:     "ConnectEvent",
+		Description: "Network connections recorded by Android intrusion logging (connect_event)",
+		Artifact:    "Network connections recorded by intrusion logging",
+		Evidence:    []module.Evidence{module.IntrusionLogs},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

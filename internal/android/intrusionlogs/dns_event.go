@@ -15,12 +15,17 @@ import (
 // ip_addresses, package_name}.
 type DNSEvent struct{}
 
-// Name implements module.Module.
-func (DNSEvent) Name() string { return "dns_event" }
-
-// Describe implements module.Describer.
-func (DNSEvent) Describe() string {
-	return "DNS lookups recorded by Android intrusion logging (dns_event)"
+// Describe implements module.Module.
+func (DNSEvent) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "dns_event",
+		MVTName:     "DnsEvent",
+		Description: "DNS lookups recorded by Android intrusion logging (dns_event)",
+		Artifact:    "DNS lookups recorded by intrusion logging",
+		Evidence:    []module.Evidence{module.IntrusionLogs},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // Run implements module.Module.

@@ -81,11 +81,11 @@ func runAll(t *testing.T, dir string, idx *ioc.Index, tz string) (map[string]*mo
 	in := &module.Input{Source: logs, IOCs: idx, Options: module.Options{Timezone: tz}, Log: slog.New(slog.NewTextHandler(&logBuf, nil))}
 	out := map[string]*module.Collector{}
 	for _, m := range Modules() {
-		c := &module.Collector{Module: m.Name()}
+		c := &module.Collector{Module: m.Describe().Slug}
 		if err := m.Run(context.Background(), in, c); err != nil && !errors.Is(err, module.ErrNoData) {
-			t.Fatalf("%s: %v", m.Name(), err)
+			t.Fatalf("%s: %v", m.Describe().Slug, err)
 		}
-		out[m.Name()] = c
+		out[m.Describe().Slug] = c
 	}
 	return out, logBuf.String()
 }
@@ -99,7 +99,7 @@ func TestModules(t *testing.T) {
 	got, logText := runAll(t, export(t), ioc.NewIndex(), "")
 	order := []string{}
 	for _, m := range Modules() {
-		order = append(order, m.Name())
+		order = append(order, m.Describe().Slug)
 	}
 	if strings.Join(order, ",") != "dns_event,connect_event,security_event" {
 		t.Errorf("order = %v", order)

@@ -71,12 +71,17 @@ var (
 // SecurityEvent analyses security_event entries {event_time (ns), <tag>: …}.
 type SecurityEvent struct{}
 
-// Name implements module.Module.
-func (SecurityEvent) Name() string { return "security_event" }
-
-// Describe implements module.Describer.
-func (SecurityEvent) Describe() string {
-	return "Security events recorded by Android intrusion logging (security_event: adb, app starts, certificates, keys, packages)"
+// Describe implements module.Module.
+func (SecurityEvent) Describe() module.Descriptor {
+	return module.Descriptor{
+		Slug:        "security_event",
+		MVTName:     "SecurityEvent",
+		Description: "Security events recorded by Android intrusion logging (security_event: adb, app starts, certificates, keys, packages)",
+		Artifact:    "Security events recorded by intrusion logging",
+		Evidence:    []module.Evidence{module.IntrusionLogs},
+		Sensitive:   module.Fields{},
+		Version:     1,
+	}
 }
 
 // tag returns the event's tag: its one key other than the metadata keys.
