@@ -220,3 +220,26 @@ func TestMissingPathSentence(t *testing.T) {
 		}
 	}
 }
+
+// The README's exit-code table, for every command: a flag it does not have
+// and a missing argument are usage errors (2).
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, cmd := range [][]string{
+		{"ios", "check-backup"}, {"ios", "check-fs"}, {"ios", "decrypt-backup"}, {"ios", "extract-key"}, {"ios", "check-iocs"},
+		{"android", "check-androidqf"}, {"android", "check-bugreport"}, {"android", "check-backup"}, {"android", "check-intrusion-logs"},
+		{"android", "check-iocs"}, {"check-iocs"}, {"report"}, {"iocs", "check"},
+	} {
+		for _, extra := range [][]string{{"--no-such-flag", "x"}, {}} {
+			app, _, stderr := testApp(t)
+			if code := run(t, app, append(cmd, extra...)...); code != ExitUsage {
+				t.Errorf("%v %v: exit %d, want 2 (%s)", cmd, extra, code, stderr)
+			}
+		}
+	}
+	for _, cmd := range [][]string{{"iocs", "list"}, {"iocs", "update"}, {"ios", "download-iocs"}, {"version"}, {"demo"}} {
+		app, _, stderr := testApp(t)
+		if code := run(t, app, append(cmd, "--no-such-flag")...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want 2 (%s)", cmd, code, stderr)
+		}
+	}
+}
