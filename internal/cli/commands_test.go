@@ -36,6 +36,13 @@ func TestUnknownSubcommand(t *testing.T) {
 			t.Errorf("%v printed help on stdout: %q", c.args, stdout)
 		}
 	}
+	// An unknown flag on a group is still a usage error.
+	for _, args := range [][]string{{"--no-such-flag"}, {"ios", "--no-such-flag"}} {
+		app, _, stderr := testApp(t)
+		if code := run(t, app, args...); code != ExitUsage || !strings.Contains(stderr.String(), "unknown flag") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
 	// A group on its own still shows its commands.
 	app, stdout, _ := testApp(t)
 	if code := run(t, app, "ios"); code != ExitOK || !strings.Contains(stdout.String(), "check-backup") {

@@ -53,7 +53,7 @@ Finding no known indicators does not prove a phone is clean.`,
 	})
 	root.SetOut(app.Stdout)
 	root.SetErr(app.Stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(
 		newIOSCmd(app),
 		newAndroidCmd(app),

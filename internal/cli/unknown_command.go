@@ -10,11 +10,8 @@ import (
 // asGroup makes a command that only holds subcommands refuse an unknown one.
 // Without it cobra runs the group itself, which prints its help and exits 0:
 // a script calling a misspelt or MVT-only subcommand would "succeed".
-// Unknown flags are ignored at this level so that `ios check-bakup -o x`
-// reports the unknown command, not the flag that belongs to it.
 func asGroup(cmd *cobra.Command) *cobra.Command {
 	cmd.Args = cobra.ArbitraryArgs
-	cmd.FParseErrWhitelist.UnknownFlags = true
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
 			return cmd.Help()
@@ -41,4 +38,16 @@ func unknownCommand(cmd *cobra.Command, name string) error {
 		msg += fmt.Sprintf("; %q lists the commands", cmd.CommandPath()+" --help")
 	}
 	return usageError{fmt.Errorf("%s", msg)}
+}
+
+// flagError is the usage error for a flag cobra could not parse. On a
+// group, `ios check-bakup -o x` fails on -o, which belongs to the command
+// the user meant: the unknown command is what to report.
+func flagError(cmd *cobra.Command, err error) error {
+	if cmd.HasSubCommands() {
+		if args := cmd.Flags().Args(); len(args) > 0 {
+			return unknownCommand(cmd, args[0])
+		}
+	}
+	return usageError{err}
 }
