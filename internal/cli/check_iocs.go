@@ -25,7 +25,7 @@ against the indicators loaded now. New alerts are written to the folder given by
 never into the folder being read.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
-			if f.output == "" {
+			if f.output == "" && cmd.Annotations[mvtCheckIOCsAnnotation] == "" {
 				return usageError{errors.New("check-iocs needs -o/--output: the results are written to a new folder, never into the one being read")}
 			}
 			if _, err := os.Stat(filepath.Join(dir, "info.json")); err != nil {

@@ -127,7 +127,7 @@ func TestHostileNoNetwork(t *testing.T) {
 		{"check-iocs", "-o", t.TempDir(), results},
 		{"report", "-o", filepath.Join(t.TempDir(), "r.html"), results},
 		{"iocs", "list"},
-		{"iocs", "check", "example.org"},
+		{"iocs", "check", "weather4free.com"}, // an indicator: exit 0 (1 means none is)
 		{"demo", "-o", t.TempDir()},
 	} {
 		t.Run(args[0]+" "+args[1], func(t *testing.T) {

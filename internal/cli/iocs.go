@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -16,14 +17,14 @@ import (
 
 // newIOCsCmd is the "iocs" group: list, check and update the indicators.
 func newIOCsCmd(app *App) *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := asGroup(&cobra.Command{
 		Use:   "iocs",
 		Short: "List, check and update the indicators of compromise",
 		Long: `Indicators are loaded from each -i/--iocs file or folder, the SPYGLASS_IOCS and
 MVT_STIX2 environment variables (colon-separated), the feeds downloaded by
 "spyglass iocs update", and the snapshot of public feeds built into spyglass
 (Amnesty International, mvt-indicators, Echap stalkerware indicators).`,
-	}
+	})
 	cmd.AddCommand(newIOCsListCmd(app), newIOCsCheckCmd(app), newIOCsUpdateCmd(app))
 	return cmd
 }
@@ -120,14 +121,25 @@ func newIOCsCheckCmd(app *App) *cobra.Command {
 		Short: "Say whether each value (domain, URL, IP, email, app id, hash, file path, process…) is a known indicator",
 		Example: `  spyglass iocs check weather4free.com
   spyglass iocs check https://x.example/path com.sc.spyier.v2 foo@example.org`,
+		Long: `Say whether each value is a known indicator. Like grep, the exit code answers:
+0 when at least one value is an indicator, 1 when none is, 2 on an error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, v := range args {
+				if strings.TrimSpace(v) == "" {
+					return usageError{errors.New("iocs check was given an empty value; pass a domain, URL, IP, email, app id, hash, file path or process name")}
+				}
+			}
 			idx, _, err := flags.load(app)
 			if err != nil {
-				return err
+				return codedError{ExitUsage, err}
 			}
+			found := false
 			for _, v := range args {
-				printCheck(app.Stdout, idx, v)
+				found = printCheck(app.Stdout, idx, v) || found
+			}
+			if !found {
+				return codedError{code: ExitFail}
 			}
 			return nil
 		},
@@ -191,7 +203,8 @@ func isIP(s string) bool {
 	return err == nil
 }
 
-func printCheck(w io.Writer, idx *ioc.Index, v string) {
+// printCheck prints how v matches, and reports whether it is an indicator.
+func printCheck(w io.Writer, idx *ioc.Index, v string) bool {
 	kinds := guessKinds(idx, v)
 	found := false
 	var tried []string
@@ -208,6 +221,7 @@ func printCheck(w io.Writer, idx *ioc.Index, v string) {
 	if !found {
 		fmt.Fprintf(w, "%s: not a known indicator (checked as %s)\n", v, strings.Join(tried, ", "))
 	}
+	return found
 }
 
 func quoteList(list []string) string {

@@ -73,9 +73,9 @@ func TestIOCsCheckFlags(t *testing.T) {
 	if got := out.String(); !strings.Contains(got, `example.org: INDICATOR of "TestMalware"`) || !strings.Contains(got, "weather4free.com: not a known indicator") {
 		t.Errorf("output:\n%s", got)
 	}
-	// Errors: missing -i file (1), no value (2).
+	// Errors: missing -i file, no value (2, as grep's errors).
 	app, _, errb := iocsApp(t, nil)
-	if code := Execute(context.Background(), app, []string{"iocs", "check", "-i", "missing.stix2", "x"}); code != ExitFail || !strings.Contains(errb.String(), "missing.stix2") {
+	if code := Execute(context.Background(), app, []string{"iocs", "check", "-i", "missing.stix2", "x"}); code != ExitUsage || !strings.Contains(errb.String(), "missing.stix2") {
 		t.Errorf("missing file: exit %d, %s", code, errb)
 	}
 	app, _, _ = iocsApp(t, nil)

@@ -42,6 +42,9 @@ file read and every decrypted file written.`,
 			if errors.Is(err, ioscrypto.ErrWrongPassword) {
 				return fmt.Errorf("wrong password or key for the encrypted backup %s", dir)
 			}
+			if errors.Is(err, ioscrypto.ErrDestInsideSource) {
+				return usageError{err} // exit 2, as -o inside the evidence
+			}
 			if err != nil {
 				return err
 			}

@@ -27,6 +27,9 @@ does: keep it as carefully.`,
 			if err != nil {
 				return err
 			}
+			if out != "" && pathInside(out, dir) {
+				return usageError{fmt.Errorf("the key file %s is inside the backup %s; choose a place outside it so the evidence stays unmodified", out, dir)}
+			}
 			p, err := pw.get(app, "iOS backup "+dir, "SPYGLASS_IOS_BACKUP_PASSWORD", "MVT_IOS_BACKUP_PASSWORD")
 			if err != nil {
 				return err

@@ -22,9 +22,24 @@ type usageError struct{ err error }
 func (u usageError) Error() string { return u.err.Error() }
 func (u usageError) Unwrap() error { return u.err }
 
+// codedError ends the command with a given exit code: iocs check answers
+// through it as grep does. A nil err prints nothing.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (c codedError) Error() string {
+	if c.err == nil {
+		return fmt.Sprintf("exit status %d", c.code)
+	}
+	return c.err.Error()
+}
+func (c codedError) Unwrap() error { return c.err }
+
 // NewRoot builds the whole command tree.
 func NewRoot(app *App) *cobra.Command {
-	root := &cobra.Command{
+	root := asGroup(&cobra.Command{
 		Use:   "spyglass",
 		Short: "Find traces of targeted spyware, stalkerware and phishing on phones",
 		Long: `spyglass checks iOS and Android evidence (backups, filesystem dumps, AndroidQF
@@ -35,10 +50,10 @@ Finding no known indicators does not prove a phone is clean.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       app.Version,
-	}
+	})
 	root.SetOut(app.Stdout)
 	root.SetErr(app.Stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(
 		newIOSCmd(app),
 		newAndroidCmd(app),
@@ -46,6 +61,7 @@ Finding no known indicators does not prove a phone is clean.`,
 		newReportCmd(app),
 		newIOCsCmd(app),
 		newDemoCmd(app),
+		newVersionCmd(app),
 	)
 	return root
 }
@@ -58,7 +74,14 @@ func Execute(ctx context.Context, app *App, args []string) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(app.Stderr, "spyglass: %v\n", err)
+	var c codedError
+	if errors.As(err, &c) {
+		if c.err != nil {
+			fmt.Fprintf(app.Stderr, "spyglass: %s\n", sentence(c.err))
+		}
+		return c.code
+	}
+	fmt.Fprintf(app.Stderr, "spyglass: %s\n", sentence(err))
 	var u usageError
 	if errors.As(err, &u) || isCobraUsage(err) {
 		return ExitUsage

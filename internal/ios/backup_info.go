@@ -60,8 +60,17 @@ func (*BackupInfo) Run(_ context.Context, in *module.Input, out module.Emitter) 
 	}
 	out.SetRecord(rec)
 	log := logger(in)
-	log.Info("backup info", "device", info["Product Type"], "ios", info["Product Version"], "build", info["Build Version"])
+	log.Info("backup info", "device", infoText(info["Product Type"]), "ios", infoText(info["Product Version"]), "build", infoText(info["Build Version"]))
 	return nil
+}
+
+// infoText is an Info.plist value for the log: a key the backup lacks
+// reads "not recorded", not Go's "<nil>".
+func infoText(v any) string {
+	if v == nil {
+		return "not recorded"
+	}
+	return fmt.Sprint(v)
 }
 
 // jsonableInfo turns plist values into what MVT's JSON writer shows: dates

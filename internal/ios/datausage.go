@@ -384,21 +384,21 @@ func strPtrText(p *string) string {
 
 func pyStrPtr(p *string) string {
 	if p == nil {
-		return "None"
+		return nullText
 	}
 	return *p
 }
 
 func pyIntPtr(p *int64) string {
 	if p == nil {
-		return "None"
+		return nullText
 	}
 	return fmt.Sprint(*p)
 }
 
 func pyFloatPtr(p *float64) string {
 	if p == nil {
-		return "None"
+		return nullText
 	}
 	return formatFloatPy(*p)
 }

@@ -47,6 +47,9 @@ func urlCheck(idx *ioc.Index, rec any, when string, out module.Emitter, urls ...
 }
 
 // firstURLMatch checks links in order and returns the first matching one.
+// nullText stands for a NULL value in descriptions people read.
+const nullText = "unknown"
+
 func firstURLMatch(idx *ioc.Index, links []string) (string, *ioc.Match) {
 	for _, l := range links {
 		if m := idx.CheckURL(l); m != nil {
@@ -56,11 +59,12 @@ func firstURLMatch(idx *ioc.Index, links []string) (string, *ioc.Match) {
 	return "", nil
 }
 
-// pyText renders a value as MVT's f-strings do in timeline descriptions:
-// NULL prints as "None".
+// pyText renders a value as MVT's f-strings do in timeline descriptions,
+// except NULL: MVT prints Python's "None" ("'hi' from None"), spyglass
+// says "unknown".
 func pyText(v any) string {
 	if v == nil {
-		return "None"
+		return nullText
 	}
 	if b, ok := v.(bool); ok {
 		if b {

@@ -70,7 +70,7 @@ func TestNetusage(t *testing.T) {
 		}
 	}
 	wantEv := module.TimelineEvent{Timestamp: "2020-05-01 04:26:40.000000", Module: "Netusage", Event: "live_usage",
-		Data: "mDNSResponder (Bundle ID: None, ID: 1) WWAN IN: None, WWAN OUT: None"}
+		Data: "mDNSResponder (Bundle ID: unknown, ID: 1) WWAN IN: unknown, WWAN OUT: unknown"}
 	found := false
 	for _, ev := range c.Events {
 		found = found || ev == wantEv

@@ -108,7 +108,7 @@ func TestWhatsappMinimalSchema(t *testing.T) {
 	if l := recordJSON(t, c.Records[0])["links"].([]any); len(l) != 1 {
 		t.Errorf("links = %v", l)
 	}
-	if c.Events[0].Data != "'https://mmg.whatsapp.net/x https://t.example.org/a https://t.example.org/a' from None - Embedded links: https://t.example.org/a" {
+	if c.Events[0].Data != "'https://mmg.whatsapp.net/x https://t.example.org/a https://t.example.org/a' from unknown - Embedded links: https://t.example.org/a" {
 		t.Errorf("event = %q", c.Events[0].Data)
 	}
 }

@@ -17,13 +17,13 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/sqlitedb"
 )
 
-const plainFixture = "../../../shared/fixtures/mvt/ios_backup"
+const plainFixture = "../ios/testdata/ios_backup"
 
 // encryptedFixture builds an encrypted copy of MVT's plain fixture backup.
 func encryptedFixture(t *testing.T, o testbackup.Options) (string, *testbackup.Result) {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(plainFixture, "Manifest.db")); err != nil {
-		t.Skipf("shared fixture %s is absent: %v", plainFixture, err)
+		t.Skipf("fixture %s is absent: %v", plainFixture, err)
 	}
 	dir := t.TempDir()
 	res, err := testbackup.Build(plainFixture, dir, t.TempDir(), o)

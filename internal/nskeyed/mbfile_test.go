@@ -77,9 +77,9 @@ func TestDecodeMBFileFixtures(t *testing.T) {
 // Every row of MVT's fixture Manifest.db decodes; 1089 of its 3721 rows
 // (the files, flags = 1) carry a 44-byte EncryptionKey.
 func TestDecodeMBFileWholeManifest(t *testing.T) {
-	dir := "../../../shared/fixtures/mvt/ios_backup"
+	dir := "../ios/testdata/ios_backup"
 	if _, err := os.Stat(filepath.Join(dir, "Manifest.db")); err != nil {
-		t.Skipf("shared fixture %s absent: %v", dir, err)
+		t.Skipf("fixture %s absent: %v", dir, err)
 	}
 	db, err := sqlitedb.Open(os.DirFS(dir), "Manifest.db")
 	if err != nil {

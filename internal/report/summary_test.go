@@ -202,7 +202,7 @@ func TestReadResultsRejects(t *testing.T) {
 	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	evidence := "/work/shared/fixtures/mvt/ios_backup"
+	evidence := "../ios/testdata/ios_backup"
 	tests := []struct {
 		name, dir string
 		notRes    bool

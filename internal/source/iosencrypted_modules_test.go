@@ -20,11 +20,11 @@ import (
 // Every backup module gives the same records, timeline and alerts on the
 // encrypted copy as on the plain fixture, with MVT's test indicators.
 func TestEncryptedBackupModulesMatchPlain(t *testing.T) {
-	const plainDir = "../../../shared/fixtures/mvt/ios_backup"
-	stix := "../../../shared/fixtures/mvt/derived/test_indicators.stix2"
+	const plainDir = "../ios/testdata/ios_backup"
+	stix := "../ios/testdata/test_indicators.stix2"
 	for _, p := range []string{filepath.Join(plainDir, "Manifest.db"), stix} {
 		if _, err := os.Stat(p); err != nil {
-			t.Skipf("shared fixture %s is absent: %v", p, err)
+			t.Skipf("fixture %s is absent: %v", p, err)
 		}
 	}
 	dir := t.TempDir()

@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	plainBackupFixture = "../../../shared/fixtures/mvt/ios_backup"
+	plainBackupFixture = "../ios/testdata/ios_backup"
 	encryptedFixtures  = "../../../shared/fixtures/ios-encrypted"
 )
 
@@ -28,7 +28,7 @@ const (
 func encryptedCopy(t *testing.T, seed uint64) (string, *testbackup.Result) {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(plainBackupFixture, "Manifest.db")); err != nil {
-		t.Skipf("shared fixture %s is absent: %v", plainBackupFixture, err)
+		t.Skipf("fixture %s is absent: %v", plainBackupFixture, err)
 	}
 	dir := t.TempDir()
 	res, err := testbackup.Build(plainBackupFixture, dir, t.TempDir(),

@@ -17,7 +17,7 @@ func FuzzOpen(f *testing.F) {
 		w, _ := os.ReadFile(filepath.Join(dir, "wal.db-wal"))
 		f.Add(b, w)
 	}
-	fixture, err := os.ReadFile("../../../shared/fixtures/mvt/ios_backup/1f/1f5a521220a3ad80ebfdc196978df8e7a2e49dee")
+	fixture, err := os.ReadFile("../ios/testdata/ios_backup/1f/1f5a521220a3ad80ebfdc196978df8e7a2e49dee")
 	if err == nil {
 		f.Add(fixture, []byte(nil))
 	}

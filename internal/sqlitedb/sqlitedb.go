@@ -102,9 +102,34 @@ func OpenWithWAL(fsys fs.FS, name, walName string) (*DB, error) {
 	if err := ping(db); err != nil {
 		db.Close()
 		vfsys.Close()
+		// The VFS turns any open failure into SQLite's "unable to open
+		// database file (14)"; opening the files again names the real cause
+		// (permission denied). Done only on failure: on an encrypted backup
+		// an open decrypts the whole file.
+		if perr := probeOpen(fsys, name); perr != nil {
+			return nil, perr
+		}
+		if withWAL {
+			if perr := probeOpen(fsys, walName); perr != nil {
+				return nil, perr
+			}
+		}
 		return nil, fmt.Errorf("opening %s: %w", name, err)
 	}
 	return &DB{DB: db, fs: vfsys, dsn: dsn, pragmas: pragmas, WAL: withWAL}, nil
+}
+
+// probeOpen opens and closes name, returning a sentence for a file the
+// user may not read.
+func probeOpen(fsys fs.FS, name string) error {
+	f, err := fsys.Open(name)
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("%s cannot be read: %w", name, fs.ErrPermission)
+	}
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", name, err)
+	}
+	return f.Close()
 }
 
 // ping reads the schema, which makes SQLite parse the header, replay the WAL
