@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 
 	"modernc.org/libc"
@@ -101,13 +102,13 @@ func (p *policy) authorize(action sqlite.AuthorizerActionCode, arg1, arg2, _, tr
 	case p.views[triggerOrView]:
 		// Anything compiled from inside a view is the file author's SQL
 		// (triggerOrView also names the caller's own WITH clauses).
-		why = fmt.Sprintf("%q is a view, not a table: reading it would run a query written by the file's author", triggerOrView)
+		why = viewRefusal(triggerOrView)
 	case action != sqlite.AuthRead:
 		return sqlite.AuthorizerOK
 	case p.views[arg1]:
-		why = fmt.Sprintf("%q is a view, not a table: reading it would run a query written by the file's author", arg1)
+		why = viewRefusal(arg1)
 	case p.virtual[arg1]:
-		why = fmt.Sprintf("%q is a virtual table, not a table: reading it would run a module the file's author chose", arg1)
+		why = virtualRefusal(arg1)
 	case p.generated[arg1][arg2]:
 		why = fmt.Sprintf("table %q has a generated column %q: reading it would evaluate an expression written by the file's author", arg1, arg2)
 	default:
@@ -117,6 +118,29 @@ func (p *policy) authorize(action sqlite.AuthorizerActionCode, arg1, arg2, _, tr
 		p.refused = why
 	}
 	return sqlite.AuthorizerDeny
+}
+
+// notTables maps the lower-case names of the views and virtual tables to
+// the sentence refusing them.
+func (p *policy) notTables() map[string]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := map[string]string{}
+	for n := range p.views {
+		out[strings.ToLower(n)] = viewRefusal(n)
+	}
+	for n := range p.virtual {
+		out[strings.ToLower(n)] = virtualRefusal(n)
+	}
+	return out
+}
+
+func viewRefusal(name string) string {
+	return fmt.Sprintf("%q is a view, not a table: reading it would run a query written by the file's author", name)
+}
+
+func virtualRefusal(name string) string {
+	return fmt.Sprintf("%q is a virtual table, not a table: reading it would run a module the file's author chose", name)
 }
 
 // take returns and clears the refusal recorded since the last take.
