@@ -25,6 +25,8 @@ func openCrafted(t *testing.T, stmts ...string) *DB {
 
 // readAll runs query both ways (database/sql and Stream) and returns each
 // error and the first value read.
+//
+//lint:ignore ST1008 two errors, one per path, then the value
 func readAll(t *testing.T, db *DB, query string) (sqlErr, streamErr error, first any) {
 	t.Helper()
 	rows, err := db.Query(query)
