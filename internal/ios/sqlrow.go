@@ -2,7 +2,6 @@ package ios
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -315,7 +314,13 @@ type rowScanner struct {
 	ptrs []any
 }
 
-func newRowScanner(rows *sql.Rows) (*rowScanner, error) {
+// scannedRows is what rowScanner needs of a query's rows (*sqlitedb.Rows).
+type scannedRows interface {
+	Columns() ([]string, error)
+	Scan(dest ...any) error
+}
+
+func newRowScanner(rows scannedRows) (*rowScanner, error) {
 	cols, err := rows.Columns()
 	if err != nil {
 		return nil, err
@@ -329,7 +334,7 @@ func newRowScanner(rows *sql.Rows) (*rowScanner, error) {
 
 // scan reads the current row into a new sqlRow (blobs are copied, since the
 // driver may reuse them).
-func (s *rowScanner) scan(rows *sql.Rows, extra int) (*sqlRow, error) {
+func (s *rowScanner) scan(rows scannedRows, extra int) (*sqlRow, error) {
 	if err := rows.Scan(s.ptrs...); err != nil {
 		return nil, err
 	}

@@ -52,6 +52,9 @@ func Columns(db *DB, table string) ([]string, error) {
 type Schema struct {
 	tables map[string]map[string]bool
 	names  []string
+	// notTables are the views and virtual tables, by lower-case name,
+	// with the sentence refusing them (guard.go).
+	notTables map[string]string
 }
 
 // ReadSchema loads every table with its columns (case-insensitively).
@@ -60,7 +63,7 @@ func ReadSchema(db *DB) (*Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Schema{tables: map[string]map[string]bool{}, names: names}
+	s := &Schema{tables: map[string]map[string]bool{}, names: names, notTables: db.policy.notTables()}
 	for _, t := range names {
 		cols, err := Columns(db, t)
 		if err != nil {
@@ -109,6 +112,16 @@ func (s *Schema) Pick(variants ...Variant) (Variant, error) {
 		}
 		if ok {
 			return v, nil
+		}
+	}
+	// A view or virtual table standing where a variant needs a table is
+	// the file's author at work: say so rather than "unknown schema".
+	for _, v := range variants {
+		for _, r := range v.Requires {
+			t, _, _ := strings.Cut(strings.ToLower(r), ".")
+			if why, ok := s.notTables[t]; ok {
+				return Variant{}, fmt.Errorf("%w: %s; spyglass does not run it", ErrCrafted, why)
+			}
 		}
 	}
 	tables := append([]string(nil), s.names...)

@@ -13,15 +13,16 @@
 package sqlitedb
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
+	"time"
 
+	sqlite "modernc.org/sqlite"
 	"modernc.org/sqlite/vfs"
-
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // DB is an open evidence database. Close it to release the VFS.
@@ -31,6 +32,10 @@ type DB struct {
 	// dsn and pragmas open further connections to the same view (Stream).
 	dsn     string
 	pragmas []string
+	// policy refuses what would run the file author's expressions
+	// (guard.go); budget is the time one query may take (query.go).
+	policy *policy
+	budget time.Duration
 	// WAL reports whether a -wal sidecar was read with the database.
 	WAL bool
 }
@@ -56,9 +61,11 @@ func OpenWithWAL(fsys fs.FS, name, walName string) (*DB, error) {
 		return nil, fmt.Errorf("opening %s: not a regular file", name)
 	}
 	withWAL := false
+	size := st.Size()
 	if walName != "" && fs.ValidPath(walName) {
 		if ws, err := fs.Stat(fsys, walName); err == nil && ws.Mode().IsRegular() && ws.Size() > 0 {
 			withWAL = true
+			size += ws.Size()
 		}
 	}
 	// SQLite sees only the files it should read: the database, and the WAL
@@ -87,21 +94,26 @@ func OpenWithWAL(fsys fs.FS, name, walName string) (*DB, error) {
 		q.Set("immutable", "1")
 	}
 	q.Add("_pragma", "query_only(1)")
+	// Functions and virtual tables the schema uses must be marked safe
+	// for it (a second line behind the policy, guard.go).
+	q.Add("_pragma", "trusted_schema(0)")
 	// Sorts and joins too large for the page cache spill to temporary
 	// files; the read-only VFS cannot create any ("disk I/O error" on an
 	// ORDER BY over 500,000 Safari visits), so keep them in memory.
 	q.Add("_pragma", "temp_store(MEMORY)")
 	dsn := "file:" + (&url.URL{Path: dbName}).EscapedPath() + "?" + q.Encode()
 	pragmas := q["_pragma"]
-	db, err := sql.Open("sqlite", dsn)
+	base, err := sqlite.NewConnector(dsn)
 	if err != nil {
 		vfsys.Close()
 		return nil, fmt.Errorf("opening %s: %w", name, err)
 	}
+	p := &policy{}
+	db := sql.OpenDB(guardedConnector{Connector: base, p: p})
 	db.SetMaxOpenConns(1)
+	d := &DB{DB: db, fs: vfsys, dsn: dsn, pragmas: pragmas, policy: p, budget: queryBudget(size), WAL: withWAL}
 	if err := ping(db); err != nil {
-		db.Close()
-		vfsys.Close()
+		d.Close()
 		// The VFS turns any open failure into SQLite's "unable to open
 		// database file (14)"; opening the files again names the real cause
 		// (permission denied). Done only on failure: on an encrypted backup
@@ -116,7 +128,13 @@ func OpenWithWAL(fsys fs.FS, name, walName string) (*DB, error) {
 		}
 		return nil, fmt.Errorf("opening %s: %w", name, err)
 	}
-	return &DB{DB: db, fs: vfsys, dsn: dsn, pragmas: pragmas, WAL: withWAL}, nil
+	if err := p.audit(context.Background(), func(ctx context.Context, query string, args ...any) (rowsLike, error) {
+		return d.QueryContext(ctx, query, args...)
+	}); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("opening %s: reading its schema: %w", name, err)
+	}
+	return d, nil
 }
 
 // probeOpen opens and closes name, returning a sentence for a file the

@@ -34,7 +34,34 @@ const streamCheckEvery = 1024
 // (int64, float64, string, []byte — a zero-length blob as a nil []byte — or
 // nil), so records are identical whichever path read them. fn owns vals,
 // which has room for extra more values after the columns.
-func (d *DB) Stream(ctx context.Context, query string, extra int, fn func(cols []string, vals []any) error) (err error) {
+//
+// The query is first prepared on the guarded connection, so the policy
+// refuses it (ErrCrafted) exactly as QueryContext would: both connections
+// see the same immutable file, hence the same schema. It has the same time
+// budget (ErrTimeout).
+func (d *DB) Stream(ctx context.Context, query string, extra int, fn func(cols []string, vals []any) error) error {
+	q, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	stmt, err := q.conn.PrepareContext(q.ctx, query)
+	if err == nil {
+		err = stmt.Close()
+	}
+	q.end()
+	if err != nil {
+		return q.explain(err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, d.budget)
+	defer cancel()
+	err = d.stream(sctx, query, extra, fn)
+	if err != nil {
+		err = d.timedOut(ctx, sctx, err)
+	}
+	return err
+}
+
+func (d *DB) stream(ctx context.Context, query string, extra int, fn func(cols []string, vals []any) error) (err error) {
 	tls := libc.NewTLS()
 	defer tls.Close()
 	c := &rawConn{tls: tls}
@@ -42,6 +69,7 @@ func (d *DB) Stream(ctx context.Context, query string, extra int, fn func(cols [
 		return err
 	}
 	defer c.close()
+	setLimits(c.db)
 	for _, p := range d.pragmas {
 		if err := c.exec("PRAGMA " + p); err != nil {
 			return err
