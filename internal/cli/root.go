@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spyglass-forensics/spyglass/internal/logging"
 )
 
 // Exit codes: 0 analysis done (alerts or not), 1 the analysis could not run,
@@ -58,7 +59,7 @@ func Execute(ctx context.Context, app *App, args []string) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(app.Stderr, "spyglass: %v\n", err)
+	fmt.Fprintf(app.Stderr, "spyglass: %s\n", logging.Escape(err.Error())) // errors quote evidence text
 	var u usageError
 	if errors.As(err, &u) || isCobraUsage(err) {
 		return ExitUsage
