@@ -155,7 +155,7 @@ func (x *Index) loadSTIX(name string, data []byte, source string) (FileInfo, err
 	// byID counts each indicator id's objects (saturating at 2): only ids
 	// seen more than once need their (id, pattern) remembered below.
 	byID := make(map[string]uint8, len(data)/400) // real feeds: one indicator per ~350 bytes
-	var latest time.Time // the feed date: the latest created or modified
+	var latest time.Time                          // the feed date: the latest created or modified
 	objects := 0
 	err := eachObject(data, func(o *stixObject) error {
 		latest = laterDate(latest, o.Created)
