@@ -315,7 +315,7 @@ func printSummary(w io.Writer, statuses []module.Status, alerts []alert.Alert, o
 	}
 	fmt.Fprintf(w, "\nModules: %d ran, %d had no data, %d failed (%s).\n", len(ran), len(empty), len(failed), took.Round(time.Millisecond))
 	for _, f := range failed {
-		fmt.Fprintf(w, "  failed: %s\n", f)
+		fmt.Fprintf(w, "  failed: %s\n", logging.Escape(f))
 	}
 	var parts []string
 	for i := len(alert.Levels) - 1; i >= 0; i-- {

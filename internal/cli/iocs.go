@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
+	"github.com/spyglass-forensics/spyglass/internal/logging"
 )
 
 // newIOCsCmd is the "iocs" group: list, check and update the indicators.
@@ -75,9 +76,9 @@ func printIOCList(w io.Writer, idx *ioc.Index, rep *ioc.LoadReport, problems boo
 			if !c.FeedDate.IsZero() {
 				date = c.FeedDate.Format("2006-01-02")
 			}
-			fmt.Fprintf(w, "\n%s  (%s, feed date %s)\n", c.File, nonEmptyStr(c.Source, "file"), date)
+			fmt.Fprintf(w, "\n%s  (%s, feed date %s)\n", logging.Escape(c.File), logging.Escape(nonEmptyStr(c.Source, "file")), date)
 		}
-		fmt.Fprintf(w, "  %-40s %6d  %s\n", c.Name, c.Total, typeCounts(c.Counts))
+		fmt.Fprintf(w, "  %-40s %6d  %s\n", logging.Escape(c.Name), c.Total, typeCounts(c.Counts))
 	}
 	fmt.Fprintf(w, "\n%d distinct indicators from %d files: %s\n", rep.Total, len(rep.Files), typeCounts(idx.CountByType()))
 	if n := len(rep.Warnings) + len(rep.Unsupported); n > 0 {
@@ -88,10 +89,10 @@ func printIOCList(w io.Writer, idx *ioc.Index, rep *ioc.LoadReport, problems boo
 		fmt.Fprintln(w)
 		if problems {
 			for _, p := range rep.Warnings {
-				fmt.Fprintln(w, "  warning:", p)
+				fmt.Fprintln(w, "  warning:", logging.Escape(p.String()))
 			}
 			for _, p := range rep.Unsupported {
-				fmt.Fprintln(w, "  unsupported:", p)
+				fmt.Fprintln(w, "  unsupported:", logging.Escape(p.String()))
 			}
 		}
 	}
@@ -216,10 +217,10 @@ func printCheck(w io.Writer, idx *ioc.Index, v string) bool {
 		}
 		found = true
 		colls := m.Collections()
-		fmt.Fprintf(w, "%s: INDICATOR of %s (as %s: %s %q, %s, from %s)\n", v, quoteList(colls), k.kind, m.Type, m.Value, m.How, path.Base(m.File))
+		fmt.Fprintf(w, "%s: INDICATOR of %s (as %s: %s %q, %s, from %s)\n", logging.Escape(v), logging.Escape(quoteList(colls)), k.kind, m.Type, m.Value, m.How, logging.Escape(path.Base(m.File)))
 	}
 	if !found {
-		fmt.Fprintf(w, "%s: not a known indicator (checked as %s)\n", v, strings.Join(tried, ", "))
+		fmt.Fprintf(w, "%s: not a known indicator (checked as %s)\n", logging.Escape(v), strings.Join(tried, ", "))
 	}
 	return found
 }

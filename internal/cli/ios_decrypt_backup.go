@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spyglass-forensics/spyglass/internal/ioscrypto"
+	"github.com/spyglass-forensics/spyglass/internal/logging"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 )
 
@@ -49,7 +50,7 @@ file read and every decrypted file written.`,
 				return err
 			}
 			for _, e := range res.Failed {
-				fmt.Fprintf(app.Stderr, "warning: %v\n", e)
+				fmt.Fprintf(app.Stderr, "warning: %s\n", logging.Escape(e.Error()))
 			}
 			if hashes {
 				b, err := json.MarshalIndent(res.Hashes, "", "    ")

@@ -3,8 +3,7 @@ package cli
 import (
 	"io"
 
-	"howett.net/plist"
-
+	"github.com/spyglass-forensics/spyglass/internal/plistsafe"
 	"github.com/spyglass-forensics/spyglass/internal/report"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 )
@@ -24,7 +23,7 @@ func describeIOSBackup(src source.IOS) report.Evidence {
 		return ev
 	}
 	var info map[string]any
-	if _, err := plist.Unmarshal(b, &info); err != nil {
+	if err := plistsafe.Unmarshal(b, &info); err != nil {
 		return ev
 	}
 	str := func(k string) string { s, _ := info[k].(string); return s }

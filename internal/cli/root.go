@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spyglass-forensics/spyglass/internal/logging"
 )
 
 // Exit codes: 0 analysis done (alerts or not), 1 the analysis could not run,
@@ -77,11 +78,11 @@ func Execute(ctx context.Context, app *App, args []string) int {
 	var c codedError
 	if errors.As(err, &c) {
 		if c.err != nil {
-			fmt.Fprintf(app.Stderr, "spyglass: %s\n", sentence(c.err))
+			fmt.Fprintf(app.Stderr, "spyglass: %s\n", logging.Escape(sentence(c.err))) // errors quote evidence text
 		}
 		return c.code
 	}
-	fmt.Fprintf(app.Stderr, "spyglass: %s\n", sentence(err))
+	fmt.Fprintf(app.Stderr, "spyglass: %s\n", logging.Escape(sentence(err)))
 	var u usageError
 	if errors.As(err, &u) || isCobraUsage(err) {
 		return ExitUsage

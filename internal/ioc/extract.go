@@ -13,6 +13,14 @@ import (
 // is not part of a link. Email addresses are not links.
 func ExtractURLs(text string) []string {
 	var out []string
+	eachURL(text, func(l string) bool { out = append(out, l); return true })
+	return out
+}
+
+// eachURL is ExtractURLs calling fn with each link, until fn returns
+// false, without keeping them: a message may hold millions.
+func eachURL(text string, fn func(string) bool) {
+	var buf []string
 	for i := 0; i < len(text); {
 		for i < len(text) && isLinkSep(text[i]) {
 			i++
@@ -24,9 +32,13 @@ func ExtractURLs(text string) []string {
 		if start == i {
 			continue
 		}
-		out = appendLinks(out, text[start:i])
+		buf = appendLinks(buf[:0], text[start:i])
+		for _, l := range buf {
+			if !fn(l) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 // maxGluedLinks bounds how many links glued together without a space one
@@ -188,22 +200,26 @@ func indexFold(s, sub string) int {
 // that leaves the scheme out goes unchecked there; spyglass's message
 // modules check these too, after the http(s) links.
 func BareLinks(text string) []string {
-	if strings.IndexByte(text, '.') < 0 {
-		return nil // a bare link's host has a dot: most messages stop here
-	}
 	var out []string
-	for _, l := range ExtractURLs(text) {
-		if schemeEnd(l) == 0 {
-			out = append(out, l)
-		}
-	}
+	eachBareLink(text, func(l string) bool { out = append(out, l); return true })
 	return out
 }
 
+// eachBareLink is BareLinks without keeping the links.
+func eachBareLink(text string, fn func(string) bool) {
+	if strings.IndexByte(text, '.') < 0 {
+		return // a bare link's host has a dot: most messages stop here
+	}
+	eachURL(text, func(l string) bool { return schemeEnd(l) != 0 || fn(l) })
+}
+
 // MessageLinkMatch returns the first link of a message that matches an
-// indicator: among its http(s) links first (MVT's), then among the links
-// its texts hold without a scheme (BareLinks). shown is the link as an alert
-// names it, saying when it had no scheme.
+// indicator: among its http(s) links first (MVT's: the record's links,
+// then those past MaxMessageLinks that the record did not keep), then
+// among the links its texts hold without a scheme (BareLinks). shown is
+// the link as an alert names it, saying when it had no scheme. The texts
+// are scanned without keeping their links, so a message of millions of
+// links costs time linear in its size and no memory.
 func (x *Index) MessageLinkMatch(links []string, texts ...string) (shown string, m *Match) {
 	if x == nil {
 		return "", nil
@@ -213,11 +229,25 @@ func (x *Index) MessageLinkMatch(links []string, texts ...string) (shown string,
 			return l, m
 		}
 	}
-	for _, t := range texts {
-		for _, l := range BareLinks(t) {
-			if m := x.CheckURL(l); m != nil {
-				return l + " (a link written without http://)", m
+	if len(links) >= MaxMessageLinks {
+		for _, t := range texts {
+			EachHTTPLink(t, func(l string) bool {
+				m = x.CheckURL(l)
+				shown = l
+				return m == nil
+			})
+			if m != nil {
+				return shown, m
 			}
+		}
+	}
+	for _, t := range texts {
+		eachBareLink(t, func(l string) bool {
+			m, shown = x.CheckURL(l), l
+			return m == nil
+		})
+		if m != nil {
+			return shown + " (a link written without http://)", m
 		}
 	}
 	return "", nil

@@ -2,7 +2,6 @@ package ioc
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -145,7 +144,7 @@ func (x *Index) loadOne(p, source string) error {
 		return fmt.Errorf("opening indicator file: %w", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	data, err := readIndicatorFile(f)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", p, err)
 	}

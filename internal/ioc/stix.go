@@ -1,6 +1,7 @@
 package ioc
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -34,7 +35,7 @@ func (x *Index) LoadFile(p string) error {
 // Unsupported patterns and rejected values do not fail the load; they are
 // listed by Unsupported and Warnings.
 func (x *Index) Load(name string, r io.Reader) error {
-	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
+	data, err := readIndicatorFile(r)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", name, err)
 	}
@@ -43,6 +44,22 @@ func (x *Index) Load(name string, r io.Reader) error {
 	}
 	_, err = x.loadSTIX(name, data, "")
 	return err
+}
+
+// readIndicatorFile reads up to maxFileSize+1 bytes of r. A file's buffer
+// is sized from its length once: io.ReadAll's doubling would allocate
+// about twice a 250 MB feed.
+func readIndicatorFile(r io.Reader) ([]byte, error) {
+	hint := bytes.MinRead
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() <= maxFileSize {
+			hint = int(st.Size()) + bytes.MinRead + 1
+		}
+	}
+	var b bytes.Buffer
+	b.Grow(hint)
+	_, err := b.ReadFrom(io.LimitReader(r, maxFileSize+1))
+	return b.Bytes(), err
 }
 
 // fileLoad accumulates one file's contribution to the index.
@@ -105,14 +122,16 @@ func (fl *fileLoad) addValue(t Type, raw, id, pattern string, colls []string) {
 	}
 }
 
-func (fl *fileLoad) noteDate(s string) {
+// laterDate returns the later of t and the RFC 3339 stamp s (t when s is
+// empty or unreadable), in UTC.
+func laterDate(t time.Time, s string) time.Time {
 	if s == "" {
-		return
+		return t
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err == nil && t.After(fl.info.FeedDate) {
-		fl.info.FeedDate = t.UTC()
+	if d, err := time.Parse(time.RFC3339Nano, s); err == nil && d.After(t) {
+		return d.UTC()
 	}
+	return t
 }
 
 func (fl *fileLoad) finish() FileInfo {
@@ -125,8 +144,35 @@ func (fl *fileLoad) finish() FileInfo {
 // either direction); failing those, an intrusion-set, threat-actor,
 // campaign or tool linked the same way; failing that, the default
 // collection. A value listed by several collections is kept for each.
+//
+// The bundle is read in three passes over its bytes, one object at a time
+// (eachObject), so that memory stays near the indicator values rather than
+// several times the file: the names of malware and the like, then the
+// links of reports and relationships, then the indicators themselves.
 func (x *Index) loadSTIX(name string, data []byte, source string) (FileInfo, error) {
-	objs, err := decodeBundle(data)
+	named := map[string]string{} // malware id → name
+	other := map[string]string{} // intrusion-set etc. id → name
+	// byID counts each indicator id's objects (saturating at 2): only ids
+	// seen more than once need their (id, pattern) remembered below.
+	byID := make(map[string]uint8, len(data)/400) // real feeds: one indicator per ~350 bytes
+	var latest time.Time                          // the feed date: the latest created or modified
+	objects := 0
+	err := eachObject(data, func(o *stixObject) error {
+		latest = laterDate(latest, o.Created)
+		latest = laterDate(latest, o.Modified)
+		switch o.Type {
+		case "malware":
+			named[strings.Clone(o.ID)] = strings.Clone(nonEmpty(o.Name, o.ID))
+		case "intrusion-set", "threat-actor", "campaign", "tool":
+			other[strings.Clone(o.ID)] = strings.Clone(nonEmpty(o.Name, o.ID))
+		case "indicator":
+			if n := byID[o.ID]; n < 2 {
+				byID[o.ID] = n + 1 // the key aliases data, which outlives the load
+			}
+			objects++
+		}
+		return nil
+	})
 	if err != nil {
 		return FileInfo{}, fmt.Errorf("%s is not a readable STIX 2 bundle: %w", name, err)
 	}
@@ -134,23 +180,7 @@ func (x *Index) loadSTIX(name string, data []byte, source string) (FileInfo, err
 	if !fresh {
 		return FileInfo{}, nil
 	}
-	named := map[string]string{} // malware id → name
-	other := map[string]string{} // intrusion-set etc. id → name
-	byID := make(map[string]bool, len(objs)/2)
-	for i := range objs {
-		o := &objs[i]
-		fl.noteDate(o.Created)
-		fl.noteDate(o.Modified)
-		switch o.Type {
-		case "malware":
-			named[o.ID] = strings.Clone(nonEmpty(o.Name, o.ID))
-		case "intrusion-set", "threat-actor", "campaign", "tool":
-			other[o.ID] = strings.Clone(nonEmpty(o.Name, o.ID))
-		case "indicator":
-			byID[o.ID] = true
-			fl.info.Objects++
-		}
-	}
+	fl.info.Objects, fl.info.FeedDate = objects, latest
 	primary := make(map[string][]string, len(byID))
 	secondary := map[string][]string{}
 	dangling := 0
@@ -181,38 +211,43 @@ func (x *Index) loadSTIX(name string, data []byte, source string) (FileInfo, err
 		}
 		return false
 	}
-	for i := range objs {
-		o := &objs[i]
+	isInd := func(id string) bool { return byID[id] > 0 }
+	_ = eachObject(data, func(o *stixObject) error {
 		switch o.Type {
 		case "report":
-			rn := strings.Clone(nonEmpty(o.Name, o.ID))
+			var rn string
 			for _, ref := range o.ObjectRefs {
-				if byID[ref] {
+				if isInd(ref) {
+					if rn == "" {
+						rn = strings.Clone(nonEmpty(o.Name, o.ID))
+					}
 					add(primary, ref, rn)
 				}
 			}
 		case "relationship":
-			ok := byID[o.SourceRef] && link(o.SourceRef, o.TargetRef) ||
-				byID[o.TargetRef] && link(o.TargetRef, o.SourceRef)
-			if !ok && (!byID[o.SourceRef] && strings.HasPrefix(o.SourceRef, "indicator--") ||
-				!byID[o.TargetRef] && strings.HasPrefix(o.TargetRef, "indicator--")) {
+			ok := isInd(o.SourceRef) && link(o.SourceRef, o.TargetRef) ||
+				isInd(o.TargetRef) && link(o.TargetRef, o.SourceRef)
+			if !ok && (!isInd(o.SourceRef) && strings.HasPrefix(o.SourceRef, "indicator--") ||
+				!isInd(o.TargetRef) && strings.HasPrefix(o.TargetRef, "indicator--")) {
 				dangling++
 			}
 		}
-	}
+		return nil
+	})
 	type sigKey struct{ id, pattern string }
-	seen := make(map[sigKey]bool, len(byID))
-	for i := range objs {
-		o := &objs[i]
+	seen := map[sigKey]bool{}
+	_ = eachObject(data, func(o *stixObject) error {
 		if o.Type != "indicator" {
-			continue
+			return nil
 		}
 		// The same object repeated (stalkerware has 38) is read once.
-		sig := sigKey{o.ID, o.Pattern}
-		if seen[sig] {
-			continue
+		if byID[o.ID] > 1 {
+			sig := sigKey{o.ID, o.Pattern}
+			if seen[sig] {
+				return nil
+			}
+			seen[sig] = true
 		}
-		seen[sig] = true
 		colls := primary[o.ID]
 		if len(colls) == 0 {
 			colls = secondary[o.ID]
@@ -221,7 +256,8 @@ func (x *Index) loadSTIX(name string, data []byte, source string) (FileInfo, err
 			colls = []string{DefaultCollection}
 		}
 		fl.indicator(o, colls)
-	}
+		return nil
+	})
 	if dangling > 0 {
 		fl.warn("", "", fmt.Sprintf("%d relationship(s) refer to indicators that are not in the file (ignored)", dangling))
 	}

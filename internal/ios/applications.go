@@ -141,7 +141,7 @@ func backupApplications(b []byte, log *slog.Logger) ([]*orderedMap, error) {
 	var info struct {
 		Applications map[string]map[string]any `plist:"Applications"`
 	}
-	if err := decodePlistBounded(b, &info); err != nil {
+	if err := decodePlist(b, &info); err != nil {
 		return nil, err
 	}
 	// Go maps lose the plist's order; bundle ids sorted give a stable one.
@@ -201,7 +201,7 @@ func appRecord(name string, meta []byte) (*orderedMap, error) {
 		return rec, nil
 	}
 	var d map[string]any
-	if err := decodePlistBounded(meta, &d); err != nil {
+	if err := decodePlist(meta, &d); err != nil {
 		return nil, fmt.Errorf("iTunesMetadata: %w", err)
 	}
 	keys, err := plistTopKeys(meta)

@@ -5,7 +5,6 @@
 package ios
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -13,11 +12,10 @@ import (
 	"log/slog"
 	"strings"
 
-	"howett.net/plist"
-
 	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/plistsafe"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 	"github.com/spyglass-forensics/spyglass/internal/sqlitedb"
 )
@@ -191,35 +189,9 @@ func readBounded(fh fs.File, max int64) ([]byte, error) {
 	return b, err
 }
 
-// decodePlist decodes b into v. It is the one way evidence plists are
-// decoded: the checks come first because some crafted plists cannot be
-// caught afterwards (deep XML nesting overflows the decoder's stack, which
-// kills the process; a small binary plist can expand to billions of
-// values), and the plist library panics on other crafted input, which is
-// turned into an error.
-func decodePlist(b []byte, v any) error {
-	if bytes.HasPrefix(b, []byte("bplist")) {
-		if err := checkBplistSize(b); err != nil {
-			return fmt.Errorf("malformed plist: %w", err)
-		}
-	} else if err := checkTextPlistNesting(b); err != nil {
-		return fmt.Errorf("malformed plist: %w", err)
-	}
-	return unmarshalPlist(b, v)
-}
-
-// unmarshalPlist decodes b into v, turning a panic into an error.
-func unmarshalPlist(b []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed plist: %v", r)
-		}
-	}()
-	if _, err := plist.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("malformed plist: %w", err)
-	}
-	return nil
-}
+// decodePlist decodes an evidence plist within plistsafe's bounds on
+// nesting and size.
+func decodePlist(b []byte, v any) error { return plistsafe.Unmarshal(b, v) }
 
 // readPlistFS decodes the plist at name in fsys (a file outside the
 // manifest, such as a backup's Info.plist).

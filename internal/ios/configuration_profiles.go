@@ -125,7 +125,7 @@ func (m *ConfigurationProfiles) Run(_ context.Context, in *module.Input, out mod
 // parseConfigProfile decodes one profile stub: a dict, XML or binary.
 func parseConfigProfile(b []byte) (map[string]any, error) {
 	var p map[string]any
-	if err := decodeEvidencePlist(b, &p); err != nil {
+	if err := decodePlist(b, &p); err != nil {
 		return nil, err
 	}
 	if p == nil {

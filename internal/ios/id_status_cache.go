@@ -102,7 +102,7 @@ func (m *IDStatusCache) Run(_ context.Context, in *module.Input, out module.Emit
 // skips them. occurrences counts the URI across the file.
 func parseIDStatusCache(b []byte) ([]*idStatusRecord, error) {
 	var d map[string]any
-	if err := decodeEvidencePlist(b, &d); err != nil {
+	if err := decodePlist(b, &d); err != nil {
 		return nil, err
 	}
 	recs := []*idStatusRecord{}

@@ -98,7 +98,7 @@ func (m *LocationdClients) Run(_ context.Context, in *module.Input, out module.E
 // dicts (migration counters) are skipped.
 func parseLocationdClients(b []byte) ([]*orderedMap, error) {
 	var d map[string]any
-	if err := decodeEvidencePlist(b, &d); err != nil {
+	if err := decodePlist(b, &d); err != nil {
 		return nil, err
 	}
 	isTime := map[string]bool{}

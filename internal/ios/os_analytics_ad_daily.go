@@ -89,7 +89,7 @@ func (m *OSAnalyticsADDaily) Run(_ context.Context, in *module.Input, out module
 // on both).
 func parseADDaily(b []byte) ([]*adDailyRecord, error) {
 	var d map[string]any
-	if err := decodeEvidencePlist(b, &d); err != nil {
+	if err := decodePlist(b, &d); err != nil {
 		return nil, err
 	}
 	raw, ok := d["netUsageBaseline"]

@@ -1,10 +1,7 @@
 package ios
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/xml"
-	"fmt"
 	"time"
 
 	"github.com/spyglass-forensics/spyglass/internal/timeutil"
@@ -89,74 +86,4 @@ func orderedSet(m *orderedMap, key string, v any) {
 func jsonString(m map[string]any, key string) string {
 	s, _ := m[key].(string)
 	return s
-}
-
-// decodeEvidencePlist decodes a plist artifact after refusing what would
-// exhaust the stack or memory while decoding: binary plists that expand
-// past maxPlistNodes values or nest too deep (decodePlistBounded), XML and
-// text plists nested too deep or too large (checkTextPlistNesting).
-func decodeEvidencePlist(b []byte, v any) error { return decodePlist(b, v) }
-
-// maxTextPlistDepth bounds the nesting of an XML or text plist. The plist
-// decoder recurses once per level and a stack overflow kills the whole
-// process (recover cannot catch it): 3 million nested <array> elements, 45
-// MB, are enough. Real plists nest a few dozen levels; the bound is set far
-// above that so no real file is refused.
-const maxTextPlistDepth = 10000
-
-// xmlPlistTags are the elements the plist decoder accepts as a document's
-// first element; any other first element (or none) makes it fall back to
-// the text (OpenStep/GNUstep) syntax.
-var xmlPlistTags = map[string]bool{"plist": true, "dict": true, "array": true, "string": true, "integer": true,
-	"real": true, "true": true, "false": true, "date": true, "data": true}
-
-// checkTextPlistNesting refuses an XML or text plist the decoder would
-// recurse into more than maxTextPlistDepth levels, or an XML one of more
-// than maxPlistNodes elements (decoded, each costs far more memory than
-// its bytes). It tokenizes the XML
-// with the same tokenizer the decoder uses (iteratively, so the measure is
-// exact and cannot itself overflow). When the decoder would fall back to
-// the text syntax, nesting is bounded by the count of '(' and '{' bytes, a
-// measure no quoting or comment trick can lower; text plists are not used
-// on iOS, so refusing one with more than 10,000 brackets costs nothing.
-func checkTextPlistNesting(b []byte) error {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	depth, nodes, first := 0, 0, true
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			if first {
-				break // the decoder falls back to the text syntax
-			}
-			return nil // the decoder stops at the same error
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if first {
-				first = false
-				if !xmlPlistTags[t.Name.Local] {
-					return checkBracketCount(b)
-				}
-			}
-			depth++
-			nodes++
-			if depth > maxTextPlistDepth {
-				return fmt.Errorf("plist nested more than %d levels deep", maxTextPlistDepth)
-			}
-			if nodes > maxPlistNodes {
-				return fmt.Errorf("plist holds more than %d values", maxPlistNodes)
-			}
-		case xml.EndElement:
-			depth--
-		}
-	}
-	return checkBracketCount(b)
-}
-
-// checkBracketCount bounds a text plist's nesting by its bracket count.
-func checkBracketCount(b []byte) error {
-	if n := bytes.Count(b, []byte("(")) + bytes.Count(b, []byte("{")); n > maxTextPlistDepth {
-		return fmt.Errorf("text plist with %d brackets (more than %d)", n, maxTextPlistDepth)
-	}
-	return nil
 }

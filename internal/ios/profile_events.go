@@ -107,7 +107,7 @@ func (m *ProfileEvents) Run(_ context.Context, in *module.Input, out module.Emit
 // same event is not skipped.
 func parseProfileEvents(b []byte) ([]*orderedMap, error) {
 	var d map[string]any
-	if err := decodeEvidencePlist(b, &d); err != nil {
+	if err := decodePlist(b, &d); err != nil {
 		return nil, err
 	}
 	raw, ok := d["ProfileEvents"]

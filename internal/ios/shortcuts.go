@@ -11,6 +11,7 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/plistsafe"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 	"github.com/spyglass-forensics/spyglass/internal/sqlitedb"
 )
@@ -178,7 +179,7 @@ func parseShortcutActions(blob []byte) (int, []string, error) {
 		return 0, nil, errors.New("not a binary or XML plist")
 	}
 	var top any
-	if err := decodePlistBounded(blob, &top); err != nil {
+	if err := decodePlist(blob, &top); err != nil {
 		return 0, nil, err
 	}
 	actions := 0
@@ -203,10 +204,10 @@ func parseShortcutActions(blob []byte) (int, []string, error) {
 
 // walkPlistStrings calls fn for every string in a decoded plist (dict keys
 // excluded), visiting dict entries in key order so the result is stable.
-// Decoded plists are trees (checked by decodePlistBounded), so depth is the
+// Decoded plists are trees (checked by decodePlist), so depth is the
 // only bound needed.
 func walkPlistStrings(v any, depth int, fn func(string)) {
-	if depth > maxPlistDepth {
+	if depth > plistsafe.MaxDepth {
 		return
 	}
 	switch x := v.(type) {

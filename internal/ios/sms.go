@@ -121,11 +121,14 @@ func smsFinish(r *sqlRow) {
 	r.set("direction", dir)
 	text := r.str("text")
 	r.set("text", text)
-	links := findLinks(text)
+	links, more := ioc.MessageLinks(text, false)
 	if links == nil {
 		links = []string{}
 	}
 	r.set("links", links)
+	if more > 0 {
+		r.set("links_truncated", more) // spyglass's addition: links past ioc.MaxMessageLinks
+	}
 }
 
 func (m *SMS) emit(idx *ioc.Index, r *sqlRow, out module.Emitter) {

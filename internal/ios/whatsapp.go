@@ -107,9 +107,12 @@ func (m *Whatsapp) messages(ctx context.Context, in *module.Input, db *sqlitedb.
 		r.set("isodate", macTimeMVT(r.get("ZMESSAGEDATE")))
 		text := r.str("ZTEXT")
 		r.set("ZTEXT", text)
-		links := whatsappLinks(r)
+		links, more := whatsappLinks(r)
 		if len(links) > 0 || strings.TrimSpace(text) == "" {
 			r.set("links", links)
+		}
+		if more > 0 {
+			r.set("links_truncated", more) // spyglass's addition: links past ioc.MaxMessageLinks
 		}
 	}, func(r *sqlRow) error {
 		isodate, text := r.str("isodate"), r.str("ZTEXT")
@@ -129,20 +132,25 @@ func (m *Whatsapp) messages(ctx context.Context, in *module.Input, db *sqlitedb.
 }
 
 // whatsappLinks collects the links of a message's columns, without
-// WhatsApp's own media servers and without duplicates (first seen first).
-func whatsappLinks(r *sqlRow) []string {
-	links := []string{}
+// WhatsApp's own media servers and without duplicates (first seen first),
+// at most ioc.MaxMessageLinks of them, and how many more links there were.
+func whatsappLinks(r *sqlRow) (links []string, more int) {
+	links = []string{}
 	seen := map[string]bool{}
 	for _, c := range whatsappLinkColumns {
-		for _, l := range findLinks(r.str(c)) {
-			if strings.HasPrefix(l, "https://mmg-fna.whatsapp.net/") || strings.HasPrefix(l, "https://mmg.whatsapp.net/") || seen[l] {
-				continue
+		ioc.EachHTTPLink(r.str(c), func(l string) bool {
+			switch {
+			case strings.HasPrefix(l, "https://mmg-fna.whatsapp.net/") || strings.HasPrefix(l, "https://mmg.whatsapp.net/") || seen[l]:
+			case len(links) == ioc.MaxMessageLinks:
+				more++
+			default:
+				seen[l] = true
+				links = append(links, l)
 			}
-			seen[l] = true
-			links = append(links, l)
-		}
+			return true
+		})
 	}
-	return links
+	return links, more
 }
 
 // whatsappTexts is what a message's link columns hold, for the links

@@ -6,7 +6,7 @@ import (
 	"io"
 	"io/fs"
 
-	"howett.net/plist"
+	"github.com/spyglass-forensics/spyglass/internal/plistsafe"
 )
 
 // maxManifestPlist bounds Manifest.plist; real ones hold the app list and
@@ -53,7 +53,7 @@ func ReadManifest(fsys fs.FS) (*Manifest, error) {
 // ParseManifest decodes the bytes of Manifest.plist (XML or binary).
 func ParseManifest(data []byte) (*Manifest, error) {
 	var p manifestPlist
-	if _, err := plist.Unmarshal(data, &p); err != nil {
+	if err := plistsafe.Unmarshal(data, &p); err != nil {
 		return nil, fmt.Errorf("Manifest.plist: %w", err)
 	}
 	return &Manifest{

@@ -43,7 +43,7 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	var rest []slog.Attr
 	for _, a := range h.attrs {
 		if a.Key == "module" {
-			name = "spyglass." + a.Value.String()
+			name = "spyglass." + Escape(a.Value.String())
 			if h.short {
 				rest = append(rest, a)
 			}
@@ -61,13 +61,18 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 		t := r.Time
 		fmt.Fprintf(&b, "%s,%03d - %s - %s - ", t.Format("2006-01-02 15:04:05"), t.Nanosecond()/1e6, name, r.Level.String())
 	}
-	b.WriteString(r.Message)
+	// Messages and values often quote the evidence (a device name, a file
+	// name in a dump): both are escaped here, at the one sink every log line
+	// goes through, so that no caller has to remember.
+	b.WriteString(Escape(r.Message))
 	for _, a := range rest {
 		v := a.Value.Resolve().String()
 		if strings.ContainsAny(v, " \t\n\"") {
-			v = fmt.Sprintf("%q", v)
+			v = `"` + Escape(quoteInner.Replace(v)) + `"`
+		} else {
+			v = Escape(v)
 		}
-		fmt.Fprintf(&b, " %s=%s", a.Key, v)
+		fmt.Fprintf(&b, " %s=%s", Escape(a.Key), v)
 	}
 	b.WriteByte('\n')
 	h.mu.Lock()
@@ -75,6 +80,10 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	_, err := io.WriteString(h.w, b.String())
 	return err
 }
+
+// quoteInner escapes what would end or confuse a quoted value; Escape does
+// the rest.
+var quoteInner = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // WithAttrs implements slog.Handler.
 func (h *Handler) WithAttrs(as []slog.Attr) slog.Handler {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"howett.net/plist"
+
+	"github.com/spyglass-forensics/spyglass/internal/plistsafe"
 )
 
 // Limits on what one archive may cost.
@@ -52,7 +54,7 @@ func Parse(data []byte) (*Archive, error) {
 		return nil, fmt.Errorf("%w: %d bytes is too large", ErrNotArchive, len(data))
 	}
 	var raw map[string]any
-	if _, err := plist.Unmarshal(data, &raw); err != nil {
+	if err := plistsafe.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotArchive, err)
 	}
 	if a, _ := raw["$archiver"].(string); a != "NSKeyedArchiver" {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spyglass-forensics/spyglass/internal/plistsafe/plisttest"
 	"github.com/spyglass-forensics/spyglass/internal/sqlitedb"
 	"howett.net/plist"
 )
@@ -207,4 +208,19 @@ func FuzzDecodeMBFile(f *testing.F) {
 			a.Top("root")
 		}
 	})
+}
+
+// An archive nested a million levels deep, or referring to itself, is
+// refused before the plist decoder recurses (a stack overflow would kill
+// the process).
+func TestParseDeepOrCyclicArchive(t *testing.T) {
+	for name, b := range map[string][]byte{
+		"xml":    plisttest.DeepXML("$objects", 1_000_000),
+		"binary": plisttest.DeepBinary("$objects", 1_000_000),
+		"cycle":  plisttest.SelfReferential("$objects"),
+	} {
+		if _, err := Parse(b); !errors.Is(err, ErrNotArchive) || !strings.Contains(err.Error(), "malformed plist") {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
 }

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/timeutil"
 )
 
@@ -31,6 +31,9 @@ type Message struct {
 	// Links is nil (and left out, as MVT does) when the body has text but
 	// no link; an empty body gives an empty list.
 	Links []string `json:"links,omitempty"`
+	// LinksTruncated counts the links past ioc.MaxMessageLinks that Links
+	// does not keep (spyglass's addition; left out when 0).
+	LinksTruncated int `json:"-"`
 	// MMS is true for an MMS entry (spyglass's addition, for the timeline).
 	MMS bool `json:"-"`
 }
@@ -48,6 +51,9 @@ func (m Message) MarshalJSON() ([]byte, error) {
 	out["direction"] = m.Direction
 	if m.Links != nil {
 		out["links"] = m.Links
+	}
+	if m.LinksTruncated > 0 {
+		out["links_truncated"] = m.LinksTruncated
 	}
 	return json.Marshal(out)
 }
@@ -73,6 +79,7 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 		m.Direction = s
 	}
 	delete(m.Fields, "links")
+	delete(m.Fields, "links_truncated")
 	delete(m.Fields, "isodate")
 	delete(m.Fields, "direction")
 	delete(m.Fields, "body")
@@ -130,7 +137,7 @@ func messageFrom(fields map[string]json.RawMessage) Message {
 	}
 	m.ISODate = messageTime(num(fields["date"]))
 	m.Direction = direction(m.MMS, fields)
-	m.Links = FindLinks(m.Body)
+	m.Links, m.LinksTruncated = ioc.MessageLinks(m.Body, true)
 	if m.Links == nil && strings.TrimSpace(m.Body) == "" {
 		m.Links = []string{}
 	}
@@ -175,28 +182,6 @@ func direction(mms bool, f map[string]json.RawMessage) string {
 		return "sent"
 	}
 	return "received"
-}
-
-// linkRE finds http(s) links in message text, as MVT does: the scheme and
-// everything up to the next white space.
-var linkRE = regexp.MustCompile(`(?i)https?://[^\s]+`)
-
-// FindLinks returns the distinct links in text, in order of appearance, or
-// nil when there is none.
-func FindLinks(text string) []string {
-	found := linkRE.FindAllString(text, -1)
-	if len(found) == 0 {
-		return nil
-	}
-	seen := make(map[string]bool, len(found))
-	out := found[:0]
-	for _, l := range found {
-		if !seen[l] {
-			seen[l] = true
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 // str reads a JSON string, or the text of a JSON number; anything else is "".
