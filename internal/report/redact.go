@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // Redaction hides, in the HTML page only, what a person shares with a
@@ -323,7 +325,7 @@ func (c *collector) walk(key string, v any) {
 // scanFile streams a module file token by token, collecting sensitive
 // values without decoding whole records.
 func (c *collector) scanFile(root *os.Root, name string) {
-	f, err := root.Open(name)
+	f, err := safefile.OpenIn(root, name)
 	if err != nil {
 		return
 	}

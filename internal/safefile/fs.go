@@ -3,6 +3,7 @@ package safefile
 import (
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -78,4 +79,21 @@ func (r rootFS) ReadLink(name string) (string, error) {
 		return "", &fs.PathError{Op: "readlink", Path: name, Err: fs.ErrInvalid}
 	}
 	return r.root.Readlink(name)
+}
+
+// FileFS is an fs.FS holding only the file at p, under its base name (the
+// name returned), for readers that take an fs.FS and a name. Unlike
+// os.DirFS on p's folder, it reaches nothing else, and opens p with Open.
+func FileFS(p string) (fs.FS, string) {
+	name := filepath.Base(p)
+	return fileFS{path: p, name: name}, name
+}
+
+type fileFS struct{ path, name string }
+
+func (f fileFS) Open(name string) (fs.File, error) {
+	if name != f.name {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return Open(f.path)
 }

@@ -17,6 +17,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // Bounds for AndroidQF acquisitions. An acquisition with every APK pulled can
@@ -75,7 +76,7 @@ func OpenAndroidQF(p string, identity io.Reader) (*AndroidQF, error) {
 			return nil, err
 		}
 		a.closer = append(a.closer, root)
-		a.fsys = root.FS()
+		a.fsys = safefile.FS(root)
 	case strings.HasSuffix(strings.ToLower(p), ".age"):
 		if identity == nil {
 			return nil, fmt.Errorf("%s is age-encrypted: an identity file (the age private key) is needed", p)
@@ -85,7 +86,7 @@ func OpenAndroidQF(p string, identity io.Reader) (*AndroidQF, error) {
 			return nil, err
 		}
 	default:
-		f, err := os.Open(p)
+		f, err := safefile.Open(p)
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +108,7 @@ func (a *AndroidQF) openAge(p string, identity io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("reading the age identity: %w", err)
 	}
-	f, err := os.Open(p)
+	f, err := safefile.Open(p)
 	if err != nil {
 		return err
 	}

@@ -8,11 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // ZipOptions bound what a zip may make spyglass read. Zero values take the
@@ -95,7 +96,7 @@ type ZipFS struct {
 
 // OpenZip opens the zip file at p read-only.
 func OpenZip(p string, opts ZipOptions) (*ZipFS, error) {
-	f, err := os.Open(p)
+	f, err := safefile.Open(p)
 	if err != nil {
 		return nil, err
 	}
