@@ -54,6 +54,9 @@ type AndroidQF struct {
 	// zips can be opened in place (ZipFS.OpenZip).
 	zip    *ZipFS
 	prefix string
+	// zipSize is the size of the acquisition's zip (0 for a folder): a
+	// zip nested in it is measured against it (ZipOptions.RatioBase).
+	zipSize int64
 }
 
 // OpenAndroidQF opens the acquisition at p. identity is the age identity
@@ -138,6 +141,7 @@ func (a *AndroidQF) openAge(p string, identity io.Reader) error {
 
 func (a *AndroidQF) openZip(r io.ReaderAt, size int64) error {
 	z, err := NewZipFS(r, size, a.path, ZipOptions{})
+	a.zipSize = size
 	if err != nil {
 		return err
 	}
@@ -400,7 +404,7 @@ func (a *AndroidQF) NestedZip(name string) (*ZipFS, io.Closer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	z, err := NewZipFS(ra, size, path.Join(a.path, name), ZipOptions{})
+	z, err := NewZipFS(ra, size, path.Join(a.path, name), ZipOptions{RatioBase: a.zipSize})
 	if err != nil {
 		ra.Close()
 		return nil, nil, err
