@@ -14,5 +14,6 @@ func newAndroidCmd(app *App) *cobra.Command {
 		newAndroidCheckBackupCmd(app),
 		newAndroidCheckIntrusionLogsCmd(app),
 	)
+	registerMaxUnpacked(cmd)
 	return cmd
 }
