@@ -2,9 +2,7 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
 
@@ -40,9 +38,13 @@ func main() {
 			}
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := stopOnInterrupt(pprof.StopCPUProfile)
 	code := cli.Execute(ctx, cli.NewApp(version), os.Args[1:])
+	interrupted := ctx.Err() != nil
 	stop()
 	pprof.StopCPUProfile()
+	if interrupted && code != 0 {
+		code = exitInterrupted
+	}
 	os.Exit(code)
 }

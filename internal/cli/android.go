@@ -17,5 +17,6 @@ func newAndroidCmd(app *App) *cobra.Command {
 		newMVTDownloadIOCsCmd(app),
 		newAndroidCheckADBCmd(),
 	)
+	registerMaxUnpacked(cmd)
 	return cmd
 }

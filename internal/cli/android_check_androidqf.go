@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spyglass-forensics/spyglass/internal/android"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/android/backup"
 	"github.com/spyglass-forensics/spyglass/internal/android/intrusionlogs"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 )
 
@@ -76,7 +76,7 @@ func nestedBugreportModules() []module.Module {
 func androidQFJobs(app *App, pw *passwordFlags, p, identityFile string, in *module.Input) ([]module.Job, func(), error) {
 	var identity io.Reader
 	if identityFile != "" {
-		b, err := os.ReadFile(identityFile)
+		b, err := safefile.ReadFile(identityFile)
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading the age identity file: %w", err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spyglass-forensics/spyglass/internal/android/backup"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 func newAndroidCheckBackupCmd(app *App) *cobra.Command {
@@ -62,9 +63,9 @@ func openAndroidBackup(app *App, pw *passwordFlags, p string) (backup.Source, er
 		if err != nil {
 			return nil, err
 		}
-		return &backup.Folder{FS: root.FS(), Name: p}, nil
+		return &backup.Folder{FS: safefile.FS(root), Name: p}, nil
 	}
-	fh, err := os.Open(p)
+	fh, err := safefile.Open(p)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +81,8 @@ func openAndroidBackup(app *App, pw *passwordFlags, p string) (backup.Source, er
 			return nil, err
 		}
 	}
-	src, err := backup.OpenFile(os.DirFS(filepath.Dir(p)), filepath.Base(p), password)
+	fsys, name := safefile.FileFS(p)
+	src, err := backup.OpenFile(fsys, name, password)
 	if errors.Is(err, backup.ErrWrongPassword) {
 		return nil, fmt.Errorf("invalid backup password for %s", p)
 	}

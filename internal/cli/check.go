@@ -245,7 +245,20 @@ func logIOCs(log *slog.Logger, idx *ioc.Index, rep *ioc.LoadReport) {
 	if idx.Len() == 0 {
 		log.Warn("no indicators loaded: only heuristics will run")
 	}
-	_ = rep
+	if rep == nil {
+		return
+	}
+	// A file of an -i folder or of SPYGLASS_IOCS that could not be read (a
+	// FIFO, a broken .json) is skipped; say which, so the analyst knows
+	// what was not loaded.
+	for _, p := range rep.Warnings {
+		if reason, ok := strings.CutPrefix(p.Message, "skipped: "); ok || strings.HasPrefix(p.Message, "from ") {
+			if !ok {
+				reason = p.Message
+			}
+			log.Warn("indicator file skipped", "file", p.File, "reason", reason)
+		}
+	}
 }
 
 func listModules(w io.Writer, mods []module.Module) error {

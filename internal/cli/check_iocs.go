@@ -5,14 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 func newCheckIOCsCmd(app *App) *cobra.Command {
@@ -28,18 +29,27 @@ never into the folder being read.`,
 			if f.output == "" && cmd.Annotations[mvtCheckIOCsAnnotation] == "" {
 				return usageError{errors.New("check-iocs needs -o/--output: the results are written to a new folder, never into the one being read")}
 			}
-			if _, err := os.Stat(filepath.Join(dir, "info.json")); err != nil {
-				if ents, _ := filepath.Glob(filepath.Join(dir, "*.json")); len(ents) == 0 {
+			// Through an os.Root, as report reads results: a symbolic link
+			// in a crafted results folder cannot pull a file from elsewhere
+			// into the new results, and safefile refuses FIFOs and devices.
+			root, err := os.OpenRoot(dir)
+			if err != nil {
+				return fmt.Errorf("%s is not a readable results folder: %w", dir, err)
+			}
+			defer root.Close()
+			fsys := safefile.FS(root)
+			if _, err := fs.Stat(fsys, "info.json"); err != nil {
+				if ents, _ := fs.Glob(fsys, "*.json"); len(ents) == 0 {
 					return fmt.Errorf("%s is not a results folder (no info.json and no module files)", dir)
 				}
 			}
-			mods := recheckableModules(resultsPlatform(dir))
+			mods := recheckableModules(resultsPlatform(fsys))
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command: "check-iocs",
 				target:  dir,
 				modules: mods,
 				jobs: func(in *module.Input) ([]module.Job, func(), error) {
-					in.FS = os.DirFS(dir)
+					in.FS = fsys
 					var jobs []module.Job
 					for _, m := range mods {
 						if _, err := fs.Stat(in.FS, m.Describe().Slug+".json"); err == nil {
@@ -74,33 +84,39 @@ func recheckableModules(platform string) []module.Module {
 // Android run: from our info.json's command, else (MVT folders) from the
 // timeline header, which MVT names after the clock Android records keep,
 // else from module file names only Android modules write.
-func resultsPlatform(dir string) string {
-	if b, err := os.ReadFile(filepath.Join(dir, "info.json")); err == nil {
+func resultsPlatform(fsys fs.FS) string {
+	if f, err := fsys.Open("info.json"); err == nil {
 		var info struct {
 			Command string `json:"command"`
 		}
-		if json.Unmarshal(b, &info) == nil && strings.HasPrefix(info.Command, "android") {
+		err := json.NewDecoder(io.LimitReader(f, maxInfoJSON)).Decode(&info)
+		f.Close()
+		if err == nil && strings.HasPrefix(info.Command, "android") {
 			return "android"
 		}
 		if strings.HasPrefix(info.Command, "ios") {
 			return "ios"
 		}
 	}
-	if f, err := os.Open(filepath.Join(dir, "timeline.csv")); err == nil {
+	if f, err := fsys.Open("timeline.csv"); err == nil {
 		head := make([]byte, 32)
-		n, _ := f.Read(head)
+		n, _ := io.ReadFull(f, head)
 		f.Close()
 		if strings.HasPrefix(string(head[:n]), `"Device Local Timestamp"`) {
 			return "android"
 		}
 	}
 	for _, pat := range []string{"aqf_*.json", "dumpsys_*.json", "tombstones.json", "root_binaries.json"} {
-		if m, _ := filepath.Glob(filepath.Join(dir, pat)); len(m) > 0 {
+		if m, _ := fs.Glob(fsys, pat); len(m) > 0 {
 			return "android"
 		}
 	}
 	return "ios"
 }
+
+// maxInfoJSON bounds how much of info.json is read to find the command
+// (with -H it lists every input file's hash).
+const maxInfoJSON = 256 << 20
 
 // recheck runs a module's Recheck over each record of its <slug>.json.
 type recheck struct{ m module.Module }
@@ -110,8 +126,11 @@ func (r recheck) Describe() module.Descriptor { return r.m.Describe() }
 func (r recheck) Run(ctx context.Context, in *module.Input, out module.Emitter) error {
 	slug := r.m.Describe().Slug
 	f, err := in.FS.Open(slug + ".json")
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return module.NoData("%s.json not found", slug)
+	}
+	if err != nil {
+		return err
 	}
 	defer f.Close()
 	dec := json.NewDecoder(f)

@@ -3,12 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/spyglass-forensics/spyglass/internal/ioscrypto"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 )
 
@@ -30,7 +30,7 @@ func (c *credentialFlags) register(cmd *cobra.Command) {
 // rounds, about ten million iterations), which is why extract-key exists.
 func (c *credentialFlags) credential(app *App, dir string) (ioscrypto.Credential, error) {
 	if c.keyFile != "" {
-		b, err := os.ReadFile(c.keyFile)
+		b, err := safefile.ReadFile(c.keyFile)
 		if err != nil {
 			return ioscrypto.Credential{}, fmt.Errorf("reading the key file: %w", err)
 		}

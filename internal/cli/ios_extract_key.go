@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spyglass-forensics/spyglass/internal/ioscrypto"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 )
 
@@ -39,7 +40,7 @@ does: keep it as carefully.`,
 				return err
 			}
 			defer root.Close()
-			u, err := ioscrypto.Unlock(root.FS(), ioscrypto.Password(string(p)))
+			u, err := ioscrypto.Unlock(safefile.FS(root), ioscrypto.Password(string(p)))
 			if errors.Is(err, ioscrypto.ErrWrongPassword) {
 				return fmt.Errorf("wrong password for the encrypted backup %s", dir)
 			}

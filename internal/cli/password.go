@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // passwordFlags are the ways to give a backup password. The command line is
@@ -37,7 +39,7 @@ var errNoPassword = errors.New("no password given")
 // terminal. The password is never logged.
 func (p *passwordFlags) get(app *App, what string, envs ...string) ([]byte, error) {
 	if p.file != "" {
-		b, err := os.ReadFile(p.file)
+		b, err := safefile.ReadFile(p.file)
 		if err != nil {
 			return nil, fmt.Errorf("reading the password file: %w", err)
 		}

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // LoadOptions says where indicators come from, in MVT's order: each -i/--iocs
@@ -139,7 +141,7 @@ func (x *Index) loadPath(p, source string, strict bool) error {
 // name: STIX for *.stix2/*.json (and anything unknown), Echap samples.csv,
 // Echap YAML, or a domains/emails text list.
 func (x *Index) loadOne(p, source string) error {
-	f, err := os.Open(p)
+	f, err := safefile.Open(p)
 	if err != nil {
 		return fmt.Errorf("opening indicator file: %w", err)
 	}

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // maxFileSize bounds how much of one indicator file is read.
@@ -23,7 +25,7 @@ const maxProblemsPerFile = 200
 
 // LoadFile reads one STIX 2.x bundle from disk into the index.
 func (x *Index) LoadFile(p string) error {
-	f, err := os.Open(p)
+	f, err := safefile.Open(p)
 	if err != nil {
 		return fmt.Errorf("opening indicator file: %w", err)
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // DefaultIndexURL is the mvt-indicators index that "iocs update" reads
@@ -291,7 +293,7 @@ func localName(u string) string {
 
 func readManifest(dir string) manifest {
 	m := manifest{Files: map[string]manifestEntry{}}
-	data, err := os.ReadFile(filepath.Join(dir, manifestName))
+	data, err := safefile.ReadFile(filepath.Join(dir, manifestName))
 	if err != nil {
 		return m
 	}

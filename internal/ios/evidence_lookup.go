@@ -31,7 +31,7 @@ func locateAll(src source.IOS, q source.IOSQuery) ([]source.IOSFile, error) {
 			if seen[p] {
 				break
 			}
-			if st, err := fs.Stat(src.FS(), p); err == nil && st.Mode().IsRegular() {
+			if source.IsArtifact(fs.Stat(src.FS(), p)) {
 				seen[p] = true
 				files = append(files, source.IOSFile{Path: p, Domain: cand[0], RelativePath: cand[1]})
 				break

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // DecryptOptions tune DecryptBackup.
@@ -71,7 +73,7 @@ func DecryptBackup(ctx context.Context, src, dest string, cred Credential, opts 
 		return nil, err
 	}
 	defer srcRoot.Close()
-	srcFS := srcRoot.FS()
+	srcFS := safefile.FS(srcRoot)
 	u, err := Unlock(srcFS, cred)
 	if err != nil {
 		return nil, err
@@ -214,16 +216,17 @@ func decryptOne(u *Unlocked, srcRoot, destRoot *os.Root, src, dest string, f *Fi
 }
 
 // openRegular opens a regular file, refusing the symbolic links, devices
-// and pipes a crafted backup folder could hold.
+// and pipes a crafted backup folder could hold (a FIFO swapped in after
+// the check is caught by safefile, without blocking).
 func openRegular(root *os.Root, name string) (*os.File, error) {
 	fi, err := root.Lstat(name)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", name)
+		return nil, &safefile.NotRegularError{Path: name, Mode: fi.Mode()}
 	}
-	return root.Open(name)
+	return safefile.OpenIn(root, name)
 }
 
 func readRegular(root *os.Root, name string) ([]byte, error) {
@@ -236,7 +239,7 @@ func readRegular(root *os.Root, name string) ([]byte, error) {
 }
 
 func copyPlists(srcRoot, destRoot *os.Root, src, dest string, hashes bool, record func(enc, dec *FileHash)) error {
-	entries, err := fs.ReadDir(srcRoot.FS(), ".")
+	entries, err := fs.ReadDir(safefile.FS(srcRoot), ".")
 	if err != nil {
 		return err
 	}

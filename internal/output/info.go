@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 	"github.com/spyglass-forensics/spyglass/internal/timeutil"
 )
 
@@ -61,7 +62,7 @@ func WriteInfo(dir string, info *Info) (string, error) {
 
 // HashFile returns the hex SHA-256 of a file.
 func HashFile(p string) (string, error) {
-	f, err := os.Open(p)
+	f, err := safefile.Open(p)
 	if err != nil {
 		return "", err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // Limits that keep the page readable and its size bounded whatever the
@@ -281,7 +282,7 @@ func fillWindowsFromCSV(r *Results, wins []*window, rd *redactor) error {
 		return fmt.Errorf("opening results folder: %w", err)
 	}
 	defer root.Close()
-	fh, err := root.Open(r.Timeline)
+	fh, err := safefile.OpenIn(root, r.Timeline)
 	if err != nil {
 		return fmt.Errorf("opening timeline.csv: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // Redaction hides, in the HTML page only, what a person shares with a
@@ -373,7 +374,7 @@ func (c *collector) walk(kindOf func(string) keyKind, key string, v any) {
 // scanFile streams a module file token by token, collecting sensitive
 // values without decoding whole records.
 func (c *collector) scanFile(root *os.Root, name string, kindOf func(string) keyKind) {
-	f, err := root.Open(name)
+	f, err := safefile.OpenIn(root, name)
 	if err != nil {
 		return
 	}

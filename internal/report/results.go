@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // Limits on what a results folder may make us hold in memory. A results
@@ -122,7 +123,7 @@ func (r *Results) load(root *os.Root) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		r.warn("summary.json: %v", err)
 	}
-	entries, err := fs.ReadDir(root.FS(), ".")
+	entries, err := fs.ReadDir(safefile.FS(root), ".")
 	if err != nil {
 		return fmt.Errorf("listing results folder %s: %w", r.Dir, err)
 	}
@@ -159,7 +160,7 @@ func (r *Results) load(root *os.Root) error {
 	if err := r.loadAlerts(root, detected); err != nil {
 		return err
 	}
-	if f, err := root.Open("timeline.csv"); err == nil {
+	if f, err := safefile.OpenIn(root, "timeline.csv"); err == nil {
 		local, herr := timelineHeader(f)
 		f.Close()
 		if herr != nil {
@@ -292,7 +293,7 @@ func v2Alert(obj map[string]json.RawMessage, slug string) alert.Alert {
 
 // readLimited reads a whole file of the folder, refusing files over max.
 func readLimited(root *os.Root, name string, max int64) ([]byte, error) {
-	f, err := root.Open(name)
+	f, err := safefile.OpenIn(root, name)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +317,7 @@ func readLimited(root *os.Root, name string, max int64) ([]byte, error) {
 // the read buffer. A truncated file counts as unreadable; a malformed one
 // still gets a best-effort count (it is only shown in the report).
 func countRecords(root *os.Root, name string) int {
-	f, err := root.Open(name)
+	f, err := safefile.OpenIn(root, name)
 	if err != nil {
 		return -1
 	}

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"filippo.io/age"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // Bounds for AndroidQF acquisitions. An acquisition with every APK pulled can
@@ -51,6 +53,9 @@ type AndroidQF struct {
 	// zips can be opened in place (ZipFS.OpenZip).
 	zip    *ZipFS
 	prefix string
+	// zipSize is the size of the acquisition's zip (0 for a folder): a
+	// zip nested in it is measured against it (ZipOptions.RatioBase).
+	zipSize int64
 }
 
 // OpenAndroidQF opens the acquisition at p. identity is the age identity
@@ -73,7 +78,7 @@ func OpenAndroidQF(p string, identity io.Reader) (*AndroidQF, error) {
 			return nil, err
 		}
 		a.closer = append(a.closer, root)
-		a.fsys = root.FS()
+		a.fsys = safefile.FS(root)
 	case strings.HasSuffix(strings.ToLower(p), ".age"):
 		if identity == nil {
 			return nil, fmt.Errorf("%s is age-encrypted: an identity file (the age private key) is needed", p)
@@ -83,7 +88,7 @@ func OpenAndroidQF(p string, identity io.Reader) (*AndroidQF, error) {
 			return nil, err
 		}
 	default:
-		f, err := os.Open(p)
+		f, err := safefile.Open(p)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +110,7 @@ func (a *AndroidQF) openAge(p string, identity io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("reading the age identity: %w", err)
 	}
-	f, err := os.Open(p)
+	f, err := safefile.Open(p)
 	if err != nil {
 		return err
 	}
@@ -135,6 +140,7 @@ func (a *AndroidQF) openAge(p string, identity io.Reader) error {
 
 func (a *AndroidQF) openZip(r io.ReaderAt, size int64) error {
 	z, err := NewZipFS(r, size, a.path, ZipOptions{})
+	a.zipSize = size
 	if err != nil {
 		return err
 	}
@@ -397,7 +403,7 @@ func (a *AndroidQF) NestedZip(name string) (*ZipFS, io.Closer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	z, err := NewZipFS(ra, size, path.Join(a.path, name), ZipOptions{})
+	z, err := NewZipFS(ra, size, path.Join(a.path, name), ZipOptions{RatioBase: a.zipSize})
 	if err != nil {
 		ra.Close()
 		return nil, nil, err

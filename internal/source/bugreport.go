@@ -8,6 +8,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // Bugreport is an Android bug report (`adb bugreport`), as the zip the
@@ -28,12 +30,13 @@ func OpenBugreport(p string) (*Bugreport, error) {
 	}
 	if st.IsDir() {
 		// os.Root, not os.DirFS: a symlink planted in the report must not
-		// lead outside it (os.DirFS follows symlinks anywhere).
+		// lead outside it (os.DirFS follows symlinks anywhere); safefile
+		// refuses the FIFOs and devices that would block an open.
 		root, err := os.OpenRoot(p)
 		if err != nil {
 			return nil, err
 		}
-		b, err := NewBugreport(root.FS(), p, root)
+		b, err := NewBugreport(safefile.FS(root), p, root)
 		if err != nil {
 			root.Close()
 			return nil, err

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 	"github.com/spyglass-forensics/spyglass/internal/sqlitedb"
 )
 
@@ -42,7 +43,7 @@ func OpenIOSBackup(dir string) (*IOSBackup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening backup %s: %w", dir, err)
 	}
-	fsys := root.FS()
+	fsys := safefile.FS(root)
 	if _, err := fs.Stat(fsys, "Manifest.db"); err != nil {
 		root.Close()
 		return nil, fmt.Errorf("%s is not an iOS backup folder (no Manifest.db): %w", dir, err)

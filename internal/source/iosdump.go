@@ -7,6 +7,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // IOSDump is an iOS full filesystem dump extracted to a folder (the folder
@@ -36,7 +38,7 @@ func OpenIOSDump(dir string) (*IOSDump, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening filesystem dump: %w", err)
 	}
-	return &IOSDump{Dir: dir, root: root, fsys: root.FS()}, nil
+	return &IOSDump{Dir: dir, root: root, fsys: safefile.FS(root)}, nil
 }
 
 // Close releases the dump folder.
@@ -66,9 +68,8 @@ func (d *IOSDump) Find(q IOSQuery) ([]IOSFile, error) {
 			if seen[m] {
 				continue
 			}
-			st, err := fs.Stat(d.fsys, m)
-			if err != nil || !st.Mode().IsRegular() {
-				continue // a link out of the dump, a folder, a device
+			if !IsArtifact(fs.Stat(d.fsys, m)) {
+				continue // a link out of the dump, a folder
 			}
 			seen[m] = true
 			out = append(out, IOSFile{Path: m, RelativePath: m})

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spyglass-forensics/spyglass/internal/ioscrypto"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // An encrypted backup is checked in place: Manifest.db is decrypted into
@@ -90,7 +91,7 @@ func OpenEncryptedIOSBackup(dir string, cred ioscrypto.Credential, opts Encrypte
 }
 
 func openEncrypted(dir string, root *os.Root, cred ioscrypto.Credential, opts EncryptedOptions) (*EncryptedIOSBackup, error) {
-	raw := root.FS()
+	raw := safefile.FS(root)
 	u, err := ioscrypto.Unlock(raw, cred)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)

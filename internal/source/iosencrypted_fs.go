@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spyglass-forensics/spyglass/internal/ioscrypto"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // encryptedFS is the decrypted view of an encrypted backup. Manifest.db
@@ -53,7 +54,7 @@ func (e *encryptedFS) openDecrypted(name string, row *ioscrypto.File) (fs.File, 
 		return nil, fail(err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fail(fmt.Errorf("not a regular file"))
+		return nil, fail(&safefile.NotRegularError{Path: name, Mode: fi.Mode()})
 	}
 	mod := mtime(row.Meta.LastModified)
 	if fi.Size() <= e.b.opts.MemoryLimit {
@@ -120,7 +121,7 @@ func (e *encryptedFS) Stat(name string) (fs.FileInfo, error) {
 		return nil, fail(err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fail(fmt.Errorf("not a regular file"))
+		return nil, fail(&safefile.NotRegularError{Path: name, Mode: fi.Mode()})
 	}
 	size := fi.Size()
 	info := plainInfo{name: path.Base(name), mod: mtime(row.Meta.LastModified)}

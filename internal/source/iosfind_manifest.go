@@ -1,8 +1,11 @@
 package source
 
 import (
+	"errors"
 	"io/fs"
 	"sort"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // findInManifest is Find for both plain and encrypted backups, so the two
@@ -10,7 +13,7 @@ import (
 // the manifest does not list them (MVT finds such files by their ID, as
 // WhatsApp's LID.sqlite in its test backup), by the file ID derived from
 // the name if byID accepts that path; RelativePaths match with '*' as any
-// run of characters. Only regular files present in fsys are returned,
+// run of characters. Files present in fsys are returned (see IsArtifact),
 // sorted, without duplicates.
 func findInManifest(fsys fs.FS, files []IOSFile, byName map[string]int, q IOSQuery, byID func(path string) bool) []IOSFile {
 	seen := map[string]bool{}
@@ -19,8 +22,7 @@ func findInManifest(fsys fs.FS, files []IOSFile, byName map[string]int, q IOSQue
 		if seen[f.Path] {
 			return
 		}
-		st, err := fs.Stat(fsys, f.Path)
-		if err != nil || !st.Mode().IsRegular() {
+		if !IsArtifact(fs.Stat(fsys, f.Path)) {
 			return
 		}
 		seen[f.Path] = true
@@ -54,4 +56,16 @@ func findInManifest(fsys fs.FS, files []IOSFile, byName map[string]int, q IOSQue
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// IsArtifact reports whether a Stat result is a file a module should be
+// given: a regular file, or anything else that is not a folder (a FIFO, a
+// device, a socket), so that the module fails naming it as "not a regular
+// file" instead of reporting the artifact missing while something is there.
+// Opening it never blocks: evidence folders are read through safefile.
+func IsArtifact(st fs.FileInfo, err error) bool {
+	if errors.Is(err, safefile.ErrNotRegular) {
+		return true // the encrypted view stats by opening
+	}
+	return err == nil && !st.IsDir()
 }

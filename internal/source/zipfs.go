@@ -8,11 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // ZipOptions bound what a zip may make spyglass read. Zero values take the
@@ -34,6 +35,16 @@ type ZipOptions struct {
 	// entry of more than RatioFloor bytes may decompress (default
 	// DefaultMaxRatio); a larger ratio is refused as a decompression bomb.
 	MaxRatio int64
+	// MaxEntries caps how many entries the archive may list (default
+	// DefaultMaxEntries).
+	MaxEntries int
+	// MaxUnpacked caps the sum of the entries' sizes, whatever the ratio
+	// (default: SetMaxUnpacked's value, else DefaultMaxUnpacked).
+	MaxUnpacked int64
+	// RatioBase is the size the whole-archive ratio is measured against
+	// (default: the archive's own size). A zip nested in another is
+	// measured against the outermost archive, so ratios do not multiply.
+	RatioBase int64
 }
 
 // Zip limits. Real acquisitions hold entries of a few GB at most (APKs,
@@ -71,6 +82,12 @@ func (o ZipOptions) withDefaults() ZipOptions {
 	if o.MaxRatio <= 0 {
 		o.MaxRatio = DefaultMaxRatio
 	}
+	if o.MaxEntries <= 0 {
+		o.MaxEntries = DefaultMaxEntries
+	}
+	if o.MaxUnpacked <= 0 {
+		o.MaxUnpacked = defaultMaxUnpacked()
+	}
 	return o
 }
 
@@ -95,7 +112,7 @@ type ZipFS struct {
 
 // OpenZip opens the zip file at p read-only.
 func OpenZip(p string, opts ZipOptions) (*ZipFS, error) {
-	f, err := os.Open(p)
+	f, err := safefile.Open(p)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +146,12 @@ func newZipFS(ra io.ReaderAt, size int64, name string, opts ZipOptions, depth in
 	zr, err := zip.NewReader(ra, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, fmt.Errorf("%s is not a readable zip archive: %w", name, err)
+	}
+	if len(zr.File) > opts.MaxEntries {
+		return nil, fmt.Errorf("%s lists %d entries, more than the %d spyglass reads from one archive; refusing to read it", name, len(zr.File), opts.MaxEntries)
+	}
+	if opts.RatioBase <= 0 {
+		opts.RatioBase = size
 	}
 	z = &ZipFS{name: name, ra: ra, zr: zr, opts: opts, depth: depth,
 		files: map[string]*zip.File{}, dirs: map[string][]string{}}
@@ -164,6 +187,9 @@ func newZipFS(ra io.ReaderAt, size int64, name string, opts ZipOptions, depth in
 			return nil, fmt.Errorf("%s holds %q both as a file and a folder; refusing to read it", name, d)
 		}
 		z.dirs[d] = slices.Sorted(maps.Keys(kids))
+	}
+	if err := z.checkLayout(size); err != nil {
+		return nil, err
 	}
 	return z, nil
 }

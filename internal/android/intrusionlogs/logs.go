@@ -17,6 +17,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 )
 
@@ -53,7 +54,7 @@ func Open(p string) (*Logs, io.Closer, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		return &Logs{FS: root.FS(), Name: p}, root, nil
+		return &Logs{FS: safefile.FS(root), Name: p}, root, nil
 	}
 	z, err := source.OpenZip(p, source.ZipOptions{MaxDepth: maxDepth + 1, MaxNestedInMemory: maxNestedZip})
 	if err != nil {
