@@ -1,6 +1,7 @@
 package report
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -50,5 +51,25 @@ func TestHTMLNothingChecked(t *testing.T) {
 	}
 	if page := render(t, dir, false); !strings.Contains(page, `<h2 id="verdict-headline">No known spyware indicators were found</h2>`) {
 		t.Error("a run with one module that ran does not say no known indicators")
+	}
+}
+
+// The page is read by people who never used the command line: it tells
+// them how to get a shareable copy without naming a flag.
+func TestHTMLNamesNoFlag(t *testing.T) {
+	reFlag := regexp.MustCompile(`(^|\s)--[a-z]`)
+	for _, redact := range []bool{false, true} {
+		page := render(t, "testdata/mvt_ios_backup", redact)
+		body := page[strings.Index(page, "<body>"):strings.LastIndex(page, "<script>")]
+		if m := reFlag.FindString(body); m != "" {
+			t.Errorf("redact=%v: the page names a flag (%q)", redact, m)
+		}
+		want := shareStep
+		if redact {
+			want = shareStepRedacted
+		}
+		if !strings.Contains(body, htmlText(want)) {
+			t.Errorf("redact=%v: the page does not say how to share it", redact)
+		}
 	}
 }
