@@ -66,7 +66,7 @@ func nestedBugreportModules() []module.Module {
 	var out []module.Module
 	for _, m := range android.ModulesFor(module.Bugreport) {
 		if d := m.Describe(); d.RunsOn(module.AndroidQF) {
-			m = module.Renamed(m, "bugreport_"+d.Slug)
+			m = module.Renamed(m, "bugreport_"+d.Slug, "in the bug report")
 		}
 		out = append(out, m)
 	}

@@ -115,7 +115,7 @@ func (*Analytics) Describe() module.Descriptor {
 		Slug:        "analytics",
 		MVTName:     "Analytics",
 		Description: "Keychain analytics events (private/var/Keychains/Analytics/*.db): processes and hosts",
-		Artifact:    "Analytics events naming processes and sites",
+		Artifact:    "Keychain analytics events: processes and hosts",
 		Evidence:    iosFilesystem,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -35,7 +35,7 @@ func (*AnalyticsIOSVersions) Describe() module.Descriptor {
 		Slug:        "analytics_ios_versions",
 		MVTName:     "AnalyticsIOSVersions",
 		Description: "iOS builds the phone ran and when each was first seen (keychain analytics)",
-		Artifact:    "iOS versions seen in analytics data",
+		Artifact:    "iOS versions the phone ran (keychain analytics)",
 		Evidence:    iosFilesystem,
 		Sensitive:   module.Fields{},
 		Version:     1,

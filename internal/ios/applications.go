@@ -72,7 +72,7 @@ func (*Applications) Describe() module.Descriptor {
 		Slug:        "applications",
 		MVTName:     "Applications",
 		Description: "Installed apps and their App Store metadata (backup Info.plist or iTunesMetadata.plist), with install-source checks",
-		Artifact:    "Installed apps and where they came from",
+		Artifact:    "Installed apps and where they came from (App Store metadata)",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{},
 		Version:     1,

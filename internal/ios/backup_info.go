@@ -30,7 +30,7 @@ func (*BackupInfo) Describe() module.Descriptor {
 		Slug:        "backup_info",
 		MVTName:     "BackupInfo",
 		Description: "Device model, iOS version, identifiers and backup date from the backup's Info.plist",
-		Artifact:    "Backup information: device model, iOS version and identifiers (Info.plist)",
+		Artifact:    "Backup information: device model, iOS version, date (Info.plist)",
 		Evidence:    iosBackup,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -46,7 +46,7 @@ func (*CacheFiles) Describe() module.Descriptor {
 		Slug:        "cache_files",
 		MVTName:     "CacheFiles",
 		Description: "URLs in every app's HTTP cache (Cache.db, cfurl_cache_response)",
-		Artifact:    "Web addresses in apps' HTTP caches",
+		Artifact:    "Web addresses in apps' download caches (Cache.db)",
 		Evidence:    iosFilesystem,
 		Sensitive:   module.Fields{},
 		Version:     1,

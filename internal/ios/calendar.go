@@ -55,7 +55,7 @@ func (*Calendar) Describe() module.Descriptor {
 		Slug:        "calendar",
 		MVTName:     "Calendar",
 		Description: "Calendar events and their organiser in Calendar.sqlitedb",
-		Artifact:    "Calendar events",
+		Artifact:    "Calendar events (Calendar.sqlitedb)",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{"summary": module.Body, "description": module.Body, "participant_email": module.Phone},
 		Version:     1,

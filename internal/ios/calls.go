@@ -35,7 +35,7 @@ func (*Calls) Describe() module.Descriptor {
 		Slug:        "calls",
 		MVTName:     "Calls",
 		Description: "Call log (phone, FaceTime, VoIP apps) from CallHistory.storedata",
-		Artifact:    "Call history",
+		Artifact:    "Call history (CallHistory.storedata)",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{"number": module.Phone},
 		Version:     1,

@@ -40,7 +40,7 @@ func (*ChromeFavicon) Describe() module.Descriptor {
 		Slug:        "chrome_favicon",
 		MVTName:     "ChromeFavicon",
 		Description: "Chrome for iOS favicon cache: pages and the icons fetched for them",
-		Artifact:    "Chrome website icons and the pages they came from",
+		Artifact:    "Chrome's icon cache: pages visited",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{},
 		Version:     1,

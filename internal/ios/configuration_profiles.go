@@ -63,7 +63,7 @@ func (*ConfigurationProfiles) Describe() module.Descriptor {
 		Slug:        "configuration_profiles",
 		MVTName:     "ConfigurationProfiles",
 		Description: "Installed configuration profiles (profile-*.stub in the configurationprofiles container)",
-		Artifact:    "Configuration profiles installed on the phone",
+		Artifact:    "Installed configuration profiles, which can change network and security settings",
 		Evidence:    iosBackup,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -46,7 +46,7 @@ func (*Contacts) Describe() module.Descriptor {
 		Slug:        "contacts",
 		MVTName:     "Contacts",
 		Description: "Address book contacts and their numbers and addresses (AddressBook.sqlitedb)",
-		Artifact:    "Address book",
+		Artifact:    "Address book (AddressBook.sqlitedb)",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{"value": module.Phone, "First": module.Name, "Middle": module.Name, "Last": module.Name, "Organization": module.Name},
 		Version:     1,

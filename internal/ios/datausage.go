@@ -86,7 +86,7 @@ func (*Datausage) Describe() module.Descriptor {
 		Slug:        "datausage",
 		MVTName:     "Datausage",
 		Description: "Per-process network usage in DataUsage.sqlite, with deleted-record checks",
-		Artifact:    "Network data usage per process (DataUsage.sqlite)",
+		Artifact:    "Network data usage per app and process (DataUsage.sqlite)",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -37,7 +37,7 @@ func (*FirefoxFavicon) Describe() module.Descriptor {
 		Slug:        "firefox_favicon",
 		MVTName:     "FirefoxFavicon",
 		Description: "Firefox for iOS favicons (browser.db) with the pages they were fetched for",
-		Artifact:    "Firefox website icons and the pages they came from",
+		Artifact:    "Firefox's icon cache: pages visited",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -54,7 +54,7 @@ func (*GlobalPreferences) Describe() module.Descriptor {
 		Slug:        "global_preferences",
 		MVTName:     "GlobalPreferences",
 		Description: "System-wide preferences in .GlobalPreferences.plist, including Lockdown Mode",
-		Artifact:    "Global system preferences (including Lockdown Mode)",
+		Artifact:    "Global system preferences, including Lockdown Mode",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -60,7 +60,7 @@ func (*IDStatusCache) Describe() module.Descriptor {
 		Slug:        "id_status_cache",
 		MVTName:     "IDStatusCache",
 		Description: "iMessage and FaceTime account lookups (identityservices idstatuscache.plist)",
-		Artifact:    "iMessage and FaceTime contacts looked up by the phone",
+		Artifact:    "iMessage and FaceTime account lookups",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{"user": module.Phone},
 		Version:     1,

@@ -87,7 +87,7 @@ func (*InteractionC) Describe() module.Descriptor {
 		Slug:        "interaction_c",
 		MVTName:     "InteractionC",
 		Description: "Who the user messaged or called, through which app and when, from CoreDuet's interactionC.db",
-		Artifact:    "Recent interactions with contacts",
+		Artifact:    "Recent interactions with contacts (interactionC.db)",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{"account": module.Phone, "sender_display_name": module.Name, "sender_identifier": module.Phone, "recipient_display_name": module.Name, "recipient_identifier": module.Phone, "content": module.Body, "group_name": module.Name, "sender_resolved_name": module.Name, "recipient_resolved_name": module.Name},
 		Version:     1,

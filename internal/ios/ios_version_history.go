@@ -45,7 +45,7 @@ func (*IOSVersionHistory) Describe() module.Descriptor {
 		Slug:        "ios_version_history",
 		MVTName:     "IOSVersionHistory",
 		Description: "iOS versions the phone ran, from analyticsd journal headers (Analytics-Journal-*.ips)",
-		Artifact:    "History of the iOS versions the phone ran",
+		Artifact:    "iOS versions the phone ran (analytics journals)",
 		Evidence:    iosFilesystem,
 		Sensitive:   module.Fields{},
 		Version:     1,

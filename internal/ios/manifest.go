@@ -46,7 +46,7 @@ func (*Manifest) Describe() module.Descriptor {
 		Slug:        "manifest",
 		MVTName:     "Manifest",
 		Description: "Every file listed in the backup's Manifest.db, with creation/modification times",
-		Artifact:    "List of every file in the backup (Manifest.db)",
+		Artifact:    "List of files in the backup (Manifest.db)",
 		Evidence:    iosBackup,
 		Large:       true,
 		Sensitive:   module.Fields{},

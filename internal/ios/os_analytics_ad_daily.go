@@ -46,7 +46,7 @@ func (*OSAnalyticsADDaily) Describe() module.Descriptor {
 		Slug:        "os_analytics_ad_daily",
 		MVTName:     "OSAnalyticsADDaily",
 		Description: "Daily network usage per process from iOS analytics (com.apple.osanalytics.addaily.plist)",
-		Artifact:    "Daily network usage per process from analytics",
+		Artifact:    "Daily network usage per process (iOS analytics)",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{},
 		Version:     1,

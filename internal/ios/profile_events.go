@@ -48,7 +48,7 @@ func (*ProfileEvents) Describe() module.Descriptor {
 		Slug:        "profile_events",
 		MVTName:     "ProfileEvents",
 		Description: "History of configuration profile installs and removals (MCProfileEvents.plist)",
-		Artifact:    "History of configuration profile installations",
+		Artifact:    "Configuration profile installations and removals",
 		Evidence:    iosBackup,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -43,7 +43,7 @@ func (*SafariFavicon) Describe() module.Descriptor {
 		Slug:        "safari_favicon",
 		MVTName:     "SafariFavicon",
 		Description: "Safari favicon cache (Favicons.db): pages and the icons fetched or rejected for them",
-		Artifact:    "Safari website icons and the pages they came from",
+		Artifact:    "Safari's icon cache: pages visited (Favicons.db)",
 		Evidence:    iosFilesystem,
 		Sensitive:   module.Fields{},
 		Version:     1,

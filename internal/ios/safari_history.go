@@ -59,7 +59,7 @@ func (*SafariHistory) Describe() module.Descriptor {
 		Slug:        "safari_history",
 		MVTName:     "SafariHistory",
 		Description: "Safari browsing history in History.db, with redirect checks",
-		Artifact:    "Safari browsing history",
+		Artifact:    "Safari browsing history (History.db)",
 		Evidence:    iosBoth,
 		Large:       true,
 		Sensitive:   module.Fields{},

@@ -48,7 +48,7 @@ func (*Shortcuts) Describe() module.Descriptor {
 		Slug:        "shortcuts",
 		MVTName:     "Shortcuts",
 		Description: "Shortcuts automations in Shortcuts.sqlite, with the URLs their actions use",
-		Artifact:    "Shortcuts automations",
+		Artifact:    "Shortcuts automations and the addresses they use",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{},
 		Version:     1,

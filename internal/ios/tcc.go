@@ -53,7 +53,7 @@ func (*TCC) Describe() module.Descriptor {
 		Slug:        "tcc",
 		MVTName:     "TCC",
 		Description: "Privacy permissions granted to apps (camera, microphone, …) in TCC.db",
-		Artifact:    "App permissions (TCC database)",
+		Artifact:    "App permissions: camera, microphone, location… (TCC.db)",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{},
 		Version:     1,

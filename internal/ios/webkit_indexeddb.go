@@ -29,7 +29,7 @@ func (m *WebkitIndexedDB) Describe() module.Descriptor {
 		Slug:        m.r.slug,
 		MVTName:     "WebkitIndexedDB",
 		Description: "Sites that stored IndexedDB data in apps' WebKit views (folder names)",
-		Artifact:    "Sites that stored data in apps (IndexedDB)",
+		Artifact:    "Sites that stored data in apps' web views (IndexedDB)",
 		Evidence:    iosFilesystem,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -29,7 +29,7 @@ func (m *WebkitLocalStorage) Describe() module.Descriptor {
 		Slug:        m.r.slug,
 		MVTName:     "WebkitLocalStorage",
 		Description: "Sites that stored Local Storage data in apps' WebKit views (folder names)",
-		Artifact:    "Sites that stored data in apps (Local Storage)",
+		Artifact:    "Sites that stored data in apps' web views (Local Storage)",
 		Evidence:    iosFilesystem,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -45,7 +45,7 @@ func (*WebkitResourceLoadStatistics) Describe() module.Descriptor {
 		Slug:        "webkit_resource_load_statistics",
 		MVTName:     "WebkitResourceLoadStatistics",
 		Description: "Sites loaded by Safari and in-app browsers, from WebKit's observations.db",
-		Artifact:    "Sites seen by Safari and in-app browsers (WebKit statistics)",
+		Artifact:    "Sites loaded by Safari and in-app browsers (WebKit statistics)",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -59,7 +59,7 @@ func (*WebkitSessionResourceLog) Describe() module.Descriptor {
 		Slug:        "webkit_session_resource_log",
 		MVTName:     "WebkitSessionResourceLog",
 		Description: "WebKit browsing-session redirects between sites (full_browsing_session_resourceLog.plist)",
-		Artifact:    "Redirects between sites in browsing sessions",
+		Artifact:    "Redirects between sites while browsing (WebKit session log)",
 		Evidence:    iosBoth,
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -11,17 +11,21 @@ import (
 // module on two pieces of evidence (the dumpsys modules on an AndroidQF
 // acquisition's dumpsys.txt and on the bugreport inside it) renames one of
 // them so that neither's <slug>.json overwrites the other's.
-func Renamed(m Module, name string) Module { return renamed{m, name} }
+// where, if set, is added to the artifact's words ("in the bug report").
+func Renamed(m Module, name, where string) Module { return renamed{m, name, where} }
 
 type renamed struct {
 	Module
-	name string
+	name, where string
 }
 
 // Describe is the wrapped module's descriptor under the new slug.
 func (r renamed) Describe() Descriptor {
 	d := r.Module.Describe()
 	d.Slug = r.name
+	if r.where != "" {
+		d.Artifact += ", " + r.where
+	}
 	return d
 }
 

@@ -104,7 +104,7 @@ func (recheckable) Recheck(_ context.Context, _ *ioc.Index, raw []byte, out Emit
 }
 
 func TestRenamedKeepsBehaviour(t *testing.T) {
-	m := Renamed(recheckable{fake{"dumpsys_appops", nil}}, "bugreport_dumpsys_appops")
+	m := Renamed(recheckable{fake{"dumpsys_appops", nil}}, "bugreport_dumpsys_appops", "")
 	if d := m.Describe(); d.Slug != "bugreport_dumpsys_appops" || d.Description != "reads x" {
 		t.Errorf("descriptor %+v", d)
 	}

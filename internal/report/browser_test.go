@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -102,6 +103,7 @@ type page struct {
 	session string
 	url     string
 	mark    int
+	width   int // viewport width in CSS pixels
 }
 
 // open loads the HTML file in a new tab and waits for its load event.
@@ -121,10 +123,7 @@ func (b *browser) open(ctx context.Context, t *testing.T, file string) *page {
 			t.Fatal(err)
 		}
 	}
-	if err := b.cdp.call(ctx, p.session, "Emulation.setDeviceMetricsOverride",
-		map[string]any{"width": 1200, "height": 900, "deviceScaleFactor": 1, "mobile": false}, nil); err != nil {
-		t.Fatal(err)
-	}
+	p.setViewport(ctx, t, 1200, false)
 	p.mark = b.cdp.mark()
 	if err := b.cdp.call(ctx, p.session, "Page.navigate", map[string]any{"url": p.url}, nil); err != nil {
 		t.Fatal(err)
@@ -133,6 +132,17 @@ func (b *browser) open(ctx context.Context, t *testing.T, file string) *page {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// setViewport emulates a screen width CSS pixels wide; mobile makes
+// Chromium honour the page's viewport meta tag, as a phone does.
+func (p *page) setViewport(ctx context.Context, t *testing.T, width int, mobile bool) {
+	t.Helper()
+	if err := p.b.cdp.call(ctx, p.session, "Emulation.setDeviceMetricsOverride",
+		map[string]any{"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": mobile}, nil); err != nil {
+		t.Fatal(err)
+	}
+	p.width = width
 }
 
 // eval runs a JavaScript expression in the page and decodes its value.
@@ -191,10 +201,24 @@ func (p *page) screenshot(ctx context.Context, t *testing.T, path string) {
 	if err := p.b.cdp.call(ctx, p.session, "Page.getLayoutMetrics", nil, &lm); err != nil {
 		t.Fatal(err)
 	}
-	h := min(lm.CSSContentSize.Height, 16000)
+	p.capture(ctx, t, path, 0, min(lm.CSSContentSize.Height, 16000))
+}
+
+// screenshotOf saves the part of the page that the element matching
+// selector covers (at most 3000 px of it), to look at one section closely.
+func (p *page) screenshotOf(ctx context.Context, t *testing.T, path, selector string) {
+	t.Helper()
+	var box struct{ Y, H float64 }
+	p.eval(ctx, t, `(() => { const r = document.querySelector(`+strconv.Quote(selector)+`).getBoundingClientRect();
+		return {Y: r.top + window.scrollY, H: r.height}; })()`, &box)
+	p.capture(ctx, t, path, box.Y, min(box.H, 3000))
+}
+
+func (p *page) capture(ctx context.Context, t *testing.T, path string, y, h float64) {
+	t.Helper()
 	var shot struct{ Data string }
 	if err := p.b.cdp.call(ctx, p.session, "Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": true,
-		"clip": map[string]any{"x": 0, "y": 0, "width": 1200, "height": h, "scale": 1}}, &shot); err != nil {
+		"clip": map[string]any{"x": 0, "y": y, "width": p.width, "height": h, "scale": 1}}, &shot); err != nil {
 		t.Fatal(err)
 	}
 	png, err := base64.StdEncoding.DecodeString(shot.Data)

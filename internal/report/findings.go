@@ -91,10 +91,18 @@ func buildFindings(alerts []alert.Alert, rd *redactor, local bool, artifact func
 		switch {
 		case a.Indicator != nil:
 			f.How = indicatorSentence(a.Indicator)
+			kind := KindOf(a.Indicator)
+			f.Action = WordingFor(kind).Finding()
 			fam := familyName(a.Indicator)
 			g := byFam[fam]
 			if g == nil {
 				g = &findingGroup{Title: fam, Subtitle: "Matched indicators of " + fam}
+				if kind == KindStalkerware {
+					g.Subtitle += ", a stalkerware app"
+					if strings.HasSuffix(fam, " (watchware)") {
+						g.Subtitle = "Matched indicators of " + fam + ", a monitoring app that is also used as stalkerware"
+					}
+				}
 				byFam[fam] = g
 			}
 			g.Findings = append(g.Findings, f)

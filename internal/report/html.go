@@ -50,13 +50,12 @@ type pageData struct {
 	Title     string
 	Generated string
 	Redacted  bool
-	Verdict   verdictText
 	VerdictID string
-	Caveat    string
-	NextSteps []string
+	Advice    advice
 	Summary   *Summary
 	Levels    []levelCount
 	Groups    []findingGroup
+	Feeds     []feedRow
 	Total     int
 	Windows   []*window
 	Untimed   int
@@ -97,19 +96,18 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	verdict := Verdict(r.Alerts)
+	verdict := pageVerdict(r.Alerts, s)
 	artifact := artifactNamer(s, opts.Modules)
 	groups := buildFindings(r.Alerts, rd, r.DeviceLocalTime, artifact)
 	d := &pageData{
 		Title:     "Spyglass report",
 		Generated: now.UTC().Format("2006-01-02 15:04 UTC"),
 		Redacted:  opts.Redact,
-		Verdict:   verdicts[verdict],
 		VerdictID: verdict,
-		Caveat:    caveat,
-		NextSteps: nextSteps,
+		Advice:    adviceFor(verdict, r.Alerts, opts.Redact),
 		Summary:   s,
 		Groups:    groups,
+		Feeds:     feedRows(s.Feeds),
 		Total:     len(r.Alerts),
 		Warnings:  r.Warnings,
 		Artifact:  artifact,

@@ -74,15 +74,30 @@ func htmlText(s string) string {
 	return strings.NewReplacer(`"`, "&#34;", "'", "&#39;", "<", "&lt;", ">", "&gt;", "&", "&amp;", "+", "&#43;").Replace(s)
 }
 
+var reHref = regexp.MustCompile(`<[^>]*\shref="([^"]*)"`)
+
 // assertSelfContained checks that nothing in the page would load from
-// elsewhere: no src/href to another origin except plain links the reader
-// clicks, no CSS url(), no @import, and a CSP that forbids any fetch.
+// elsewhere: no src to another origin, no href but to the page itself and
+// to the helplines (plain links the reader clicks), no CSS url(), no
+// @import, and a CSP that forbids any fetch.
 func assertSelfContained(t *testing.T, page string) {
 	t.Helper()
+	allowed := map[string]bool{}
+	for _, h := range []Helpline{accessNow, amnestyLab, stopStalkerware} {
+		allowed[h.URL] = true
+		if h.Email != "" {
+			allowed["mailto:"+h.Email] = true
+		}
+	}
+	for _, m := range reHref.FindAllStringSubmatch(page, -1) {
+		if !strings.HasPrefix(m[1], "#") && !allowed[m[1]] {
+			t.Errorf("page links to %q", m[1])
+		}
+	}
 	// Every "<" in the page starts a real tag: text has it escaped.
 	for _, bad := range []*regexp.Regexp{
 		regexp.MustCompile(`<[^>]*\s(src|srcset|poster|background|action|formaction|data)=`),
-		regexp.MustCompile(`<[^>]*\shref="[^#]`),
+		regexp.MustCompile(`<[^>]*\shref=[^"]`),
 		regexp.MustCompile(`<[^>]*\son[a-z]+=`),
 		regexp.MustCompile(`<(link|img|iframe|object|embed|video|audio|base|form)[\s>]`),
 		regexp.MustCompile(`url\(|@import`),

@@ -65,7 +65,7 @@ func (Files) Describe() module.Descriptor {
 		Slug:        "aqf_files",
 		MVTName:     "AQFFiles",
 		Description: "Files listed on the phone with their times and hashes (files.json)",
-		Artifact:    "Files on the phone with their times and hashes",
+		Artifact:    "Files on the phone, with times and hashes (files.json)",
 		Evidence:    []module.Evidence{module.AndroidQF},
 		Sensitive:   module.Fields{"user_name": module.NotPersonal, "group_name": module.NotPersonal},
 		Version:     1,

@@ -25,7 +25,7 @@ func (LogTimestamps) Describe() module.Descriptor {
 		Slug:        "aqf_log_timestamps",
 		MVTName:     "AQFLogTimestamps",
 		Description: "Modification times of the log files AndroidQF pulled (logs/)",
-		Artifact:    "Times of the log files AndroidQF collected",
+		Artifact:    "Times of the log files the acquisition copied",
 		Evidence:    []module.Evidence{module.AndroidQF},
 		Sensitive:   module.Fields{},
 		Version:     1,

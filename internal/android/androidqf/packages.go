@@ -136,7 +136,7 @@ func (Packages) Describe() module.Descriptor {
 		Slug:        "aqf_packages",
 		MVTName:     "AQFPackages",
 		Description: "Installed apps, their installers, APK hashes and signing certificates (packages.json)",
-		Artifact:    "Installed apps",
+		Artifact:    "Installed apps, their installers and signing certificates",
 		Evidence:    []module.Evidence{module.AndroidQF},
 		Sensitive:   module.Fields{"Subject": module.NotPersonal},
 		Version:     1,

@@ -47,7 +47,7 @@ func (RootBinaries) Describe() module.Descriptor {
 		Slug:        "root_binaries",
 		MVTName:     "RootBinaries",
 		Description: "Root tools found on the phone (root_binaries.json)",
-		Artifact:    "Rooting tools",
+		Artifact:    "Rooting tools found on the phone",
 		Evidence:    []module.Evidence{module.AndroidQF},
 		Sensitive:   module.Fields{},
 		Version:     1,

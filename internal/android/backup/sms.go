@@ -25,7 +25,7 @@ func (SMS) Describe() module.Descriptor {
 		Slug:        "sms",
 		MVTName:     "SMS",
 		Description: "SMS and MMS messages in the telephony provider's backup (apps/com.android.providers.telephony/d_f/*_sms_backup, *_mms_backup)",
-		Artifact:    "SMS and MMS messages",
+		Artifact:    "SMS and MMS messages (telephony backup)",
 		Evidence:    []module.Evidence{module.AndroidBackup},
 		Sensitive:   module.Fields{"body": module.Body, "mms_body": module.Body, "address": module.Address, "recipients": module.Phone},
 		Version:     1,

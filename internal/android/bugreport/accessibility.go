@@ -19,7 +19,7 @@ func (Accessibility) Describe() module.Descriptor {
 		Slug:        "dumpsys_accessibility",
 		MVTName:     "DumpsysAccessibility",
 		Description: "Accessibility services (screen readers and anything else that can see and drive the screen) from dumpsys accessibility",
-		Artifact:    "Accessibility services",
+		Artifact:    "Accessibility services: apps that can see and drive the screen",
 		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -18,7 +18,7 @@ func (Activities) Describe() module.Descriptor {
 		Slug:        "dumpsys_activities",
 		MVTName:     "DumpsysActivities",
 		Description: "Apps registered to handle intent actions, from the activity resolver table of dumpsys package",
-		Artifact:    "Apps that handle system actions (activities)",
+		Artifact:    "Apps registered to handle actions (dumpsys package)",
 		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

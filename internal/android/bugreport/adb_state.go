@@ -21,7 +21,7 @@ func (ADBState) Describe() module.Descriptor {
 		Slug:        "dumpsys_adb_state",
 		MVTName:     "DumpsysADBState",
 		Description: "Computers trusted for USB debugging (ADB keys and last connections), from dumpsys adb",
-		Artifact:    "Computers trusted for USB debugging",
+		Artifact:    "Computers trusted for USB debugging (dumpsys adb)",
 		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

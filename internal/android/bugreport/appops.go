@@ -20,7 +20,7 @@ func (Appops) Describe() module.Descriptor {
 		Slug:        "dumpsys_appops",
 		MVTName:     "DumpsysAppops",
 		Description: "App operations (permission uses with times) per package, from dumpsys appops",
-		Artifact:    "App permission use (appops)",
+		Artifact:    "App permission use, with times (appops)",
 		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -20,7 +20,7 @@ func (BatteryDaily) Describe() module.Descriptor {
 		Slug:        "dumpsys_battery_daily",
 		MVTName:     "DumpsysBatteryDaily",
 		Description: "Package updates, uninstalls and downgrades per day, from dumpsys batterystats",
-		Artifact:    "App updates and removals per day (battery statistics)",
+		Artifact:    "App installs, updates and removals per day (batterystats)",
 		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

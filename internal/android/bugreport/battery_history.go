@@ -18,7 +18,7 @@ func (BatteryHistory) Describe() module.Descriptor {
 		Slug:        "dumpsys_battery_history",
 		MVTName:     "DumpsysBatteryHistory",
 		Description: "App jobs, alarm wake-ups and foreground changes, from the battery history of dumpsys batterystats",
-		Artifact:    "App activity in the battery history",
+		Artifact:    "App jobs, alarms and wake-ups (battery history)",
 		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

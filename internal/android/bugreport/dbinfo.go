@@ -20,7 +20,7 @@ func (DBInfo) Describe() module.Descriptor {
 		Slug:        "dbinfo",
 		MVTName:     "DumpsysDBInfo",
 		Description: "Recent SQL operations on app databases, from dumpsys dbinfo",
-		Artifact:    "Recent database operations of apps (dbinfo)",
+		Artifact:    "Recent operations on app databases (dumpsys dbinfo)",
 		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

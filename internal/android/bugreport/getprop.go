@@ -24,7 +24,7 @@ func (GetProp) Describe() module.Descriptor {
 		Slug:        "dumpsys_get_prop",
 		MVTName:     "DumpsysGetProp",
 		Description: "System properties (build, security patch level…) from the dumpstate's SYSTEM PROPERTIES block",
-		Artifact:    "System properties (getprop)",
+		Artifact:    "System properties (bug report)",
 		Evidence:    []module.Evidence{module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

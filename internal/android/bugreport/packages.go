@@ -20,7 +20,7 @@ func (Packages) Describe() module.Descriptor {
 		Slug:        "dumpsys_packages",
 		MVTName:     "DumpsysPackages",
 		Description: "Installed packages with versions, install times, installer and permissions, from dumpsys package",
-		Artifact:    "Installed apps (dumpsys)",
+		Artifact:    "Installed apps and their permissions (dumpsys package)",
 		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

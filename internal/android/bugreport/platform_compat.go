@@ -18,7 +18,7 @@ func (PlatformCompat) Describe() module.Descriptor {
 		Slug:        "dumpsys_platform_compat",
 		MVTName:     "DumpsysPlatformCompat",
 		Description: "Packages named in compatibility overrides, which outlive uninstalled apps, from dumpsys platform_compat",
-		Artifact:    "Apps named in compatibility settings, including removed ones",
+		Artifact:    "Apps named in compatibility settings, even once removed",
 		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -18,7 +18,7 @@ func (Receivers) Describe() module.Descriptor {
 		Slug:        "dumpsys_receivers",
 		MVTName:     "DumpsysReceivers",
 		Description: "Broadcast receivers per intent action (SMS, calls…), from the receiver resolver table of dumpsys package",
-		Artifact:    "Apps that receive system events such as SMS or calls",
+		Artifact:    "Apps that receive SMS, calls and other events (dumpsys package)",
 		Evidence:    []module.Evidence{module.AndroidQF, module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -18,7 +18,7 @@ func (Timestamps) Describe() module.Descriptor {
 		Slug:        "bugreport_timestamps",
 		MVTName:     "BugReportTimestamps",
 		Description: "Modification times of the files under the report's FS/ folder (timeline only)",
-		Artifact:    "Times of the bugreport's files",
+		Artifact:    "Times of the files in the bug report",
 		Evidence:    []module.Evidence{module.Bugreport},
 		Sensitive:   module.Fields{},
 		Version:     1,

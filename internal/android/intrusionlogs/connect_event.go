@@ -21,7 +21,7 @@ func (ConnectEvent) Describe() module.Descriptor {
 		Slug:        "connect_event",
 		MVTName:     "ConnectEvent",
 		Description: "Network connections recorded by Android intrusion logging (connect_event)",
-		Artifact:    "Network connections recorded by intrusion logging",
+		Artifact:    "Network connections (intrusion logging)",
 		Evidence:    []module.Evidence{module.IntrusionLogs},
 		Sensitive:   module.Fields{},
 		Version:     1,

@@ -21,7 +21,7 @@ func (DNSEvent) Describe() module.Descriptor {
 		Slug:        "dns_event",
 		MVTName:     "DnsEvent",
 		Description: "DNS lookups recorded by Android intrusion logging (dns_event)",
-		Artifact:    "DNS lookups recorded by intrusion logging",
+		Artifact:    "Internet name lookups (intrusion logging)",
 		Evidence:    []module.Evidence{module.IntrusionLogs},
 		Sensitive:   module.Fields{},
 		Version:     1,

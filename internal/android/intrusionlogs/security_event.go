@@ -77,7 +77,7 @@ func (SecurityEvent) Describe() module.Descriptor {
 		Slug:        "security_event",
 		MVTName:     "SecurityEvent",
 		Description: "Security events recorded by Android intrusion logging (security_event: adb, app starts, certificates, keys, packages)",
-		Artifact:    "Security events recorded by intrusion logging",
+		Artifact:    "Security events: debugging, app starts, certificates (intrusion logging)",
 		Evidence:    []module.Evidence{module.IntrusionLogs},
 		Sensitive:   module.Fields{},
 		Version:     1,
