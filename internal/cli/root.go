@@ -46,6 +46,7 @@ Finding no known indicators does not prove a phone is clean.`,
 		newReportCmd(app),
 		newIOCsCmd(app),
 		newDemoCmd(app),
+		newCheckPcapCmd(app),
 	)
 	return root
 }
