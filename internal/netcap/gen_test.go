@@ -286,3 +286,8 @@ func TestGenerateCaptures(t *testing.T) {
 	mixed := append(planted(layers.LinkTypeEthernet, false)[:6], planted(layers.LinkTypeLinuxSLL, false)[6:]...)
 	writePcapng(t, "testdata/planted_mixed.pcapng", mixed)
 }
+
+var (
+	phoneAP  = netip.AddrPortFrom(phone4, 50000)
+	serverAP = netip.AddrPortFrom(cleanIP, 443)
+)
