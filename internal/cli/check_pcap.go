@@ -36,13 +36,6 @@ func newCheckPcapCmd(app *App) *cobra.Command {
 		},
 	}
 	f.register(cmd, false, netcap.Modules)
-	// Several captures make one analysis (register allows one evidence).
-	args := cmd.Args
-	cmd.Args = func(c *cobra.Command, a []string) error {
-		if f.list {
-			return args(c, a)
-		}
-		return cobra.MinimumNArgs(1)(c, a)
-	}
+	multipleEvidence(cmd, &f)
 	return cmd
 }

@@ -105,3 +105,19 @@ func TestIOCsExport(t *testing.T) {
 		t.Fatalf("bad format: exit %d", code)
 	}
 }
+
+func TestCheckNetlogsEndToEnd(t *testing.T) {
+	out := t.TempDir()
+	app, stdout, stderr := testApp(t)
+	code := run(t, app, "check-netlogs", "--no-default-iocs", "-i", pcapData+"indicators.stix2", "-o", out,
+		pcapData+"netlogs/zeek", pcapData+"netlogs/suricata/eve.json")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if n := len(readAlerts(t, out)); n < 10 {
+		t.Fatalf("%d alerts", n)
+	}
+	if _, err := os.Stat(filepath.Join(out, "network_logs.json")); err != nil {
+		t.Fatal(err)
+	}
+}

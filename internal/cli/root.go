@@ -47,6 +47,7 @@ Finding no known indicators does not prove a phone is clean.`,
 		newIOCsCmd(app),
 		newDemoCmd(app),
 		newCheckPcapCmd(app),
+		newCheckNetlogsCmd(app),
 	)
 	return root
 }

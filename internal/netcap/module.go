@@ -42,25 +42,10 @@ func (m Traffic) Run(ctx context.Context, in *module.Input, out module.Emitter) 
 	if !ok || caps == nil {
 		return fmt.Errorf("this module needs captures, got %T", in.Source)
 	}
-	seen := map[string]bool{}
-	events := 0
+	emit, events := emitter(in, out, "NetworkTraffic")
 	var errs []error
 	for _, p := range caps.Paths {
-		a := NewAnalyzer(filepath.Base(p), func(e Event) {
-			events++
-			out.Record(e)
-			out.Timeline(module.TimelineEvent{Timestamp: e.Timestamp, Module: "NetworkTraffic", Event: e.Type, Data: e.Summary()})
-			for _, al := range Check(in.IOCs, e) {
-				key := e.Type + "\x00" + al.Indicator.Value + "\x00" + al.Message
-				if seen[key] {
-					continue
-				}
-				if len(seen) < maxAlertKeys {
-					seen[key] = true
-				}
-				out.Alert(al)
-			}
-		})
+		a := NewAnalyzer(filepath.Base(p), emit)
 		n, err := readCapture(ctx, p, a)
 		switch {
 		case errors.Is(err, ErrTruncated):
@@ -74,10 +59,33 @@ func (m Traffic) Run(ctx context.Context, in *module.Input, out module.Emitter) 
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if events == 0 {
+	if *events == 0 {
 		return module.NoData("no IP traffic in the captures")
 	}
 	return nil
+}
+
+// emitter returns the function that records an event, adds it to the
+// timeline and raises one alert per file, kind and value, and the
+// count of events.
+func emitter(in *module.Input, out module.Emitter, display string) (func(Event), *int) {
+	seen := map[string]bool{}
+	events := 0
+	return func(e Event) {
+		events++
+		out.Record(e)
+		out.Timeline(module.TimelineEvent{Timestamp: e.Timestamp, Module: display, Event: e.Type, Data: e.Summary()})
+		for _, al := range Check(in.IOCs, e) {
+			key := e.Capture + "\x00" + al.Message
+			if seen[key] {
+				continue
+			}
+			if len(seen) < maxAlertKeys {
+				seen[key] = true
+			}
+			out.Alert(al)
+		}
+	}, &events
 }
 
 // readCapture feeds one capture file to a.
@@ -158,6 +166,11 @@ func Check(idx *ioc.Index, e Event) []alert.Alert {
 		}
 	case EventTLS, EventQUIC:
 		host("server name", e.Name)
+	case EventCertificate:
+		host("certificate name", e.Name)
+		for _, n := range e.Names {
+			host("certificate name", n)
+		}
 	case EventHTTP:
 		host("HTTP host", e.Name)
 		if e.URL != "" {
