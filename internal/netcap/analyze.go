@@ -93,7 +93,8 @@ func (a *Analyzer) udp(ts time.Time, f *flow, fromClient bool, b []byte) {
 	switch {
 	case isDNSPort(f):
 		a.dns(ts, f, b)
-	case fromClient && len(b) > 0 && b[0]&0x80 != 0:
+	case !fromClient: // the server's packets say nothing the client's do not
+	case len(b) > 0 && b[0]&0x80 != 0:
 		a.quicPacket(ts, f, b)
 	default:
 		f.done = true

@@ -38,9 +38,11 @@ type pendingSeg struct {
 type flow struct {
 	key              flowKey
 	client, server   netip.AddrPort
-	dirs             [2]stream // 0: client to server
-	done             bool      // nothing more to learn from payloads
-	quic             []byte    // QUIC CRYPTO data (client Initial)
+	dirs             [2]stream    // 0: client to server
+	done             bool         // nothing more to learn from payloads
+	quicFrames       []pendingSeg // QUIC CRYPTO frames (client Initials)
+	quicDCID         []byte
+	quicInitials     int
 	elem             *list.Element
 	lastSeenUnixNano int64
 }
@@ -107,8 +109,10 @@ func (t *flowTable) release(f *flow) {
 		}
 		d.buf, d.pending = nil, nil
 	}
-	t.buffered -= cap(f.quic)
-	f.quic = nil
+	for _, p := range f.quicFrames {
+		t.buffered -= cap(p.data)
+	}
+	f.quicFrames = nil
 }
 
 // add places a segment's payload into d; it returns whether the
