@@ -266,6 +266,7 @@ func planted(lt layers.LinkType, clean bool) []frame {
 	c.http(netip.AddrPortFrom(phone4, 50003), netip.AddrPortFrom(cleanIP, 80), "www."+evil, "/c2/beacon?id=1")
 	c.add(tcpPacket(netip.AddrPortFrom(phone4, 50004), netip.AddrPortFrom(ip, 8443), 1, flagSYN, nil))
 	c.add(tcpPacket(netip.AddrPortFrom(phone6, 50005), netip.AddrPortFrom(ip6, 443), 1, flagSYN, nil))
+	c.add(udpPacket(netip.AddrPortFrom(phone4, 50008), netip.AddrPortFrom(cleanIP, 443), quicInitial("Q."+evil, []byte{1, 2, 3, 4, 5, 6, 7, 8})))
 	// DNS over TCP.
 	q := dnsQuery(7, "tcp."+evil)
 	tc, ts := netip.AddrPortFrom(phone4, 50006), netip.AddrPortFrom(resolver, 53)
@@ -291,3 +292,27 @@ var (
 	phoneAP  = netip.AddrPortFrom(phone4, 50000)
 	serverAP = netip.AddrPortFrom(cleanIP, 443)
 )
+
+// quicInitial builds a protected QUIC v1 client Initial carrying a
+// ClientHello for sni (RFC 9001 section 5, the inverse of openInitial).
+func quicInitial(sni string, dcid []byte) []byte {
+	hello := clientHello(sni)[5:] // the handshake message, without the record header
+	plain := append([]byte{0x06, 0x00, 0x40 | byte(len(hello)>>8), byte(len(hello))}, hello...)
+	plain = append(plain, make([]byte, 1162-len(plain))...) // PADDING to 1200 bytes
+	length := len(plain) + 4 + 16
+	hdr := []byte{0xc3, 0, 0, 0, 1, byte(len(dcid))}
+	hdr = append(hdr, dcid...)
+	hdr = append(hdr, 0, 0, 0x40|byte(length>>8), byte(length), 0, 0, 0, 2)
+	k, _ := clientInitialKeys(dcid)
+	nonce := bytes.Clone(k.iv)
+	nonce[11] ^= 2
+	pkt := k.aead.Seal(bytes.Clone(hdr), nonce, plain, hdr)
+	pnOffset := len(hdr) - 4
+	var mask [16]byte
+	k.hp.Encrypt(mask[:], pkt[pnOffset+4:pnOffset+20])
+	pkt[0] ^= mask[0] & 0x0f
+	for i := 0; i < 4; i++ {
+		pkt[pnOffset+i] ^= mask[1+i]
+	}
+	return pkt
+}
