@@ -34,7 +34,12 @@ type Event struct {
 	// Addresses are the A/AAAA answers of a DNS answer.
 	Addresses []string `json:"addresses,omitempty"`
 	Method    string   `json:"method,omitempty"`
-	URL       string   `json:"url,omitempty"`
+	// Certificate fields (TLS 1.2 servers, Zeek x509.log).
+	CertSHA1   string `json:"cert_sha1,omitempty"`
+	CertSHA256 string `json:"cert_sha256,omitempty"`
+	CertIssuer string `json:"cert_issuer,omitempty"`
+	SelfSigned bool   `json:"self_signed,omitempty"`
+	URL        string `json:"url,omitempty"`
 }
 
 // Analyzer turns packets into events. It is not safe for concurrent use.
@@ -135,6 +140,12 @@ func (a *Analyzer) tcp(ts time.Time, f *flow, fromClient bool, s *segment) {
 		return
 	}
 	if dir != 0 {
+		if f.wantCert {
+			a.certificate(ts, f, d.buf)
+		}
+		return
+	}
+	if f.dirs[0].done {
 		return
 	}
 	b := d.buf
@@ -146,6 +157,13 @@ func (a *Analyzer) tcp(ts time.Time, f *flow, fromClient bool, s *segment) {
 		}
 		if st == helloDone {
 			a.emit(ts, EventTLS, f, func(e *Event) { e.Name = sni })
+			// TLS 1.2 servers send their certificate in the clear next.
+			f.wantCert, d.done = true, true
+			a.flows.releaseDir(d)
+			if sb := f.dirs[1].buf; len(sb) > 0 {
+				a.certificate(ts, f, sb)
+			}
+			return
 		}
 	case looksHTTP(b):
 		method, target, host, done := httpRequest(b)
@@ -154,6 +172,26 @@ func (a *Analyzer) tcp(ts time.Time, f *flow, fromClient bool, s *segment) {
 		}
 		a.emit(ts, EventHTTP, f, func(e *Event) {
 			e.Name, e.Method, e.URL = host, method, httpURL(host, target, f.server.Port())
+		})
+	}
+	a.finish(f)
+}
+
+// certificate looks for the server's certificate once the ClientHello
+// was read.
+func (a *Analyzer) certificate(ts time.Time, f *flow, b []byte) {
+	c, st := serverCertificate(b)
+	switch st {
+	case helloNeedMore:
+		if len(b) < maxStreamBytes {
+			return
+		}
+	case helloDone:
+		a.emit(ts, EventCertificate, f, func(e *Event) {
+			if len(c.Names) > 0 {
+				e.Name, e.Names = c.Names[0], c.Names[1:]
+			}
+			e.CertSHA1, e.CertSHA256, e.CertIssuer, e.SelfSigned = c.SHA1, c.SHA256, c.Issuer, c.Self
 		})
 	}
 	a.finish(f)

@@ -49,6 +49,8 @@ var plantedForms = []string{
 	"203.0.113.66",                // IPv4-only connection
 	"2001:db8:bad::66",            // IPv6-only connection
 	"tcp.evil-spy.example",        // DNS over TCP
+	"q.evil-spy.example",          // QUIC Initial SNI
+	"mail.tracker.badcdn.example", // TLS 1.2 server certificate
 }
 
 func alertValues(c *module.Collector) []string {
@@ -139,7 +141,7 @@ func TestMatchesTshark(t *testing.T) {
 	for _, f := range []string{"planted_ethernet.pcap", "planted_sll.pcap", "planted_sll2.pcap", "planted_raw.pcap", "planted_mixed.pcapng", "clean_ethernet.pcap"} {
 		t.Run(f, func(t *testing.T) {
 			out, err := exec.Command("tshark", "-o", "tcp.reassemble_out_of_order:TRUE", "-r", "testdata/"+f, "-T", "fields",
-				"-e", "dns.qry.name", "-e", "tls.handshake.extensions_server_name", "-e", "http.host").Output()
+				"-e", "dns.qry.name", "-e", "tls.handshake.extensions_server_name", "-e", "http.host", "-e", "x509ce.dNSName").Output()
 			if err != nil {
 				t.Fatal(err)
 			}

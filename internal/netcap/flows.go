@@ -43,6 +43,7 @@ type flow struct {
 	quicFrames       []pendingSeg // QUIC CRYPTO frames (client Initials)
 	quicDCID         []byte
 	quicInitials     int
+	wantCert         bool // ClientHello read; the server's certificate is next
 	elem             *list.Element
 	lastSeenUnixNano int64
 }
@@ -102,17 +103,20 @@ func (t *flowTable) evict() {
 // release drops a flow's reassembly buffers.
 func (t *flowTable) release(f *flow) {
 	for i := range f.dirs {
-		d := &f.dirs[i]
-		t.buffered -= cap(d.buf)
-		for _, p := range d.pending {
-			t.buffered -= cap(p.data)
-		}
-		d.buf, d.pending = nil, nil
+		t.releaseDir(&f.dirs[i])
 	}
 	for _, p := range f.quicFrames {
 		t.buffered -= cap(p.data)
 	}
 	f.quicFrames = nil
+}
+
+func (t *flowTable) releaseDir(d *stream) {
+	t.buffered -= cap(d.buf)
+	for _, p := range d.pending {
+		t.buffered -= cap(p.data)
+	}
+	d.buf, d.pending = nil, nil
 }
 
 // add places a segment's payload into d; it returns whether the

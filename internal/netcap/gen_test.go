@@ -2,8 +2,14 @@ package netcap
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/binary"
 	"flag"
+	"math/big"
 	"net/netip"
 	"os"
 	"testing"
@@ -262,6 +268,8 @@ func planted(lt layers.LinkType, clean bool) []frame {
 	c.dns(phone4, resolver, 1, "API."+evil+".", "edge."+evil2, cleanIP)     // subdomain, upper case, trailing dot
 	c.dns(phone4, resolver, 2, "cdn.innocent.example", "x."+evil2, cleanIP) // CNAME
 	c.tls(netip.AddrPortFrom(phone4, 50001), netip.AddrPortFrom(cleanIP, 443), "Login."+evil, 3, false)
+	// A TLS 1.2 server answers with its certificate in the clear, in two segments.
+	c.sendSplit(netip.AddrPortFrom(cleanIP, 443), netip.AddrPortFrom(phone4, 50001), 5001, serverFlight("mail."+evil2), 2, false)
 	c.tls(netip.AddrPortFrom(phone6, 50002), netip.AddrPortFrom(netip.MustParseAddr("2001:db8::443"), 443), "m."+evil2, 4, true)
 	c.http(netip.AddrPortFrom(phone4, 50003), netip.AddrPortFrom(cleanIP, 80), "www."+evil, "/c2/beacon?id=1")
 	c.add(tcpPacket(netip.AddrPortFrom(phone4, 50004), netip.AddrPortFrom(ip, 8443), 1, flagSYN, nil))
@@ -315,4 +323,27 @@ func quicInitial(sni string, dcid []byte) []byte {
 		pkt[pnOffset+i] ^= mask[1+i]
 	}
 	return pkt
+}
+
+// serverFlight is a TLS 1.2 server's first records: ServerHello and a
+// self-signed Certificate for names.
+func serverFlight(names ...string) []byte {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: names[0]}, DNSNames: names,
+		NotBefore: t0.Add(-time.Hour), NotAfter: t0.Add(365 * 24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	u24 := func(n int) []byte { return []byte{byte(n >> 16), byte(n >> 8), byte(n)} }
+	sh := append([]byte{3, 3}, make([]byte, 32)...)
+	sh = append(sh, 0, 0xc0, 0x2f, 0)
+	hs := append(append([]byte{2}, u24(len(sh))...), sh...)
+	certs := append(u24(len(der)), der...)
+	body := append(u24(len(certs)), certs...)
+	hs = append(append(append(hs, 11), u24(len(body))...), body...)
+	return append([]byte{0x16, 3, 3, byte(len(hs) >> 8), byte(len(hs))}, hs...)
 }
