@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spyglass-forensics/spyglass/internal/alert"
 )
 
 const pcapData = "../netcap/testdata/"
@@ -71,7 +73,11 @@ func TestCheckPcapCleanAndBroken(t *testing.T) {
 		t.Fatalf("exit %d %s%s", code, stdout, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(out, "alerts.json")); err == nil {
-		t.Fatalf("clean capture alerts: %v", readAlerts(t, out))
+		for _, a := range readAlerts(t, out) {
+			if a.Indicator != nil || a.Level > alert.Low {
+				t.Errorf("clean capture alert: %+v", a)
+			}
+		}
 	}
 	bad := filepath.Join(t.TempDir(), "bad.pcapng")
 	orig, _ := os.ReadFile(pcapData + "planted_mixed.pcapng")

@@ -75,7 +75,7 @@ func emitter(in *module.Input, out module.Emitter, display string) (func(Event),
 		events++
 		out.Record(e)
 		out.Timeline(module.TimelineEvent{Timestamp: e.Timestamp, Module: display, Event: e.Type, Data: e.Summary()})
-		for _, al := range Check(in.IOCs, e) {
+		for _, al := range append(Check(in.IOCs, e), Heuristics(e)...) {
 			key := e.Capture + "\x00" + al.Message
 			if seen[key] {
 				continue
