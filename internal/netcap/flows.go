@@ -36,16 +36,15 @@ type pendingSeg struct {
 }
 
 type flow struct {
-	key              flowKey
-	client, server   netip.AddrPort
-	dirs             [2]stream    // 0: client to server
-	done             bool         // nothing more to learn from payloads
-	quicFrames       []pendingSeg // QUIC CRYPTO frames (client Initials)
-	quicDCID         []byte
-	quicInitials     int
-	wantCert         bool // ClientHello read; the server's certificate is next
-	elem             *list.Element
-	lastSeenUnixNano int64
+	key            flowKey
+	client, server netip.AddrPort
+	dirs           [2]stream    // 0: client to server
+	done           bool         // nothing more to learn from payloads
+	quicFrames     []pendingSeg // QUIC CRYPTO frames (client Initials)
+	quicDCID       []byte
+	quicInitials   int
+	wantCert       bool // ClientHello read; the server's certificate is next
+	elem           *list.Element
 }
 
 type flowTable struct {

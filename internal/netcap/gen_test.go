@@ -180,11 +180,9 @@ func (c *conv) tls(client, server netip.AddrPort, sni string, parts int, reverse
 func (c *conv) sendSplit(client, server netip.AddrPort, seq uint32, data []byte, parts int, reverse bool) {
 	n := (len(data) + parts - 1) / parts
 	var segs [][]byte
-	var seqs []uint32
 	for off := 0; off < len(data); off += n {
 		end := min(off+n, len(data))
 		segs = append(segs, tcpPacket(client, server, seq+uint32(off), flagACK|0x08, data[off:end]))
-		seqs = append(seqs, seq+uint32(off))
 	}
 	if reverse {
 		for i := len(segs) - 1; i >= 0; i-- {
