@@ -127,3 +127,27 @@ func TestCheckNetlogsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCheckIOCsRechecksCaptureResults: a check-pcap run without indicators,
+// re-checked later with them, finds the planted indicators.
+func TestCheckIOCsRechecksCaptureResults(t *testing.T) {
+	first := t.TempDir()
+	app, stdout, stderr := testApp(t)
+	if code := run(t, app, "check-pcap", "--no-default-iocs", "-o", first, pcapData+"planted_ethernet.pcap"); code != ExitOK {
+		t.Fatalf("exit %d %s%s", code, stdout, stderr)
+	}
+	second := t.TempDir()
+	app, stdout, stderr = testApp(t)
+	if code := run(t, app, "check-iocs", "--no-default-iocs", "-i", pcapData+"indicators.stix2", "-o", second, first); code != ExitOK {
+		t.Fatalf("exit %d %s%s", code, stdout, stderr)
+	}
+	var all string
+	for _, a := range readAlerts(t, second) {
+		all += a.Message + "\n"
+	}
+	for _, want := range []string{`"login.evil-spy.example"`, `"203.0.113.66"`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("check-iocs found no %s:\n%s", want, all)
+		}
+	}
+}

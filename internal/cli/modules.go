@@ -7,6 +7,7 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/android/intrusionlogs"
 	"github.com/spyglass-forensics/spyglass/internal/ios"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/netcap"
 )
 
 // platformModules lists every module of one platform's commands once, for
@@ -17,6 +18,7 @@ func platformModules(platform string) []module.Module {
 	if platform == "android" {
 		groups = [][]module.Module{androidqf.Modules(), bugreport.Modules(), nestedBugreportModules(), backup.Modules(), intrusionlogs.Modules()}
 	}
+	groups = append(groups, netcap.Modules(), netcap.LogModules()) // network results: no platform of their own
 	seen := map[string]bool{}
 	var out []module.Module
 	for _, group := range groups {
