@@ -1,9 +1,12 @@
 package netcap
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -192,5 +195,29 @@ func TestNotACapture(t *testing.T) {
 	_, err := runTraffic(t, ioc.NewIndex(), p)
 	if err == nil || !strings.Contains(err.Error(), "not a pcap or pcapng capture") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestGzipCaptures: gzip-compressed pcap and pcapng give the same events.
+func TestGzipCaptures(t *testing.T) {
+	for _, f := range []string{"planted_ethernet.pcap", "planted_mixed.pcapng"} {
+		raw, err := os.ReadFile("testdata/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var z bytes.Buffer
+		zw := gzip.NewWriter(&z)
+		zw.Write(raw)
+		zw.Close()
+		p := filepath.Join(t.TempDir(), f+".gz")
+		os.WriteFile(p, z.Bytes(), 0o600)
+		plain, err1 := runTraffic(t, ioc.NewIndex(), "testdata/"+f)
+		gz, err2 := runTraffic(t, ioc.NewIndex(), p)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if len(gz.Records) != len(plain.Records) || len(gz.Records) == 0 {
+			t.Fatalf("%s: %d events from gzip, %d plain", f, len(gz.Records), len(plain.Records))
+		}
 	}
 }
