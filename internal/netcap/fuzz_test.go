@@ -73,3 +73,10 @@ func FuzzAnalyzerTCP(f *testing.F) {
 		}
 	})
 }
+
+func FuzzServerCertificate(f *testing.F) {
+	f.Add(serverFlight("a.example"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		serverCertificate(b)
+	})
+}
