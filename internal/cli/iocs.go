@@ -26,7 +26,7 @@ MVT_STIX2 environment variables (colon-separated), the feeds downloaded by
 "spyglass iocs update", and the snapshot of public feeds built into spyglass
 (Amnesty International, mvt-indicators, Echap stalkerware indicators).`,
 	})
-	cmd.AddCommand(newIOCsListCmd(app), newIOCsCheckCmd(app), newIOCsUpdateCmd(app))
+	cmd.AddCommand(newIOCsListCmd(app), newIOCsCheckCmd(app), newIOCsUpdateCmd(app), newIOCsExportCmd(app))
 	return cmd
 }
 

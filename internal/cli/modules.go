@@ -4,6 +4,7 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/android"
 	"github.com/spyglass-forensics/spyglass/internal/ios"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/netcap"
 )
 
 // platformModules lists every module of one platform's commands once, for
@@ -14,6 +15,7 @@ func platformModules(platform string) []module.Module {
 	if platform == "android" {
 		groups = [][]module.Module{android.Modules(), nestedBugreportModules()}
 	}
+	groups = append(groups, netcap.Modules(), netcap.LogModules()) // network results: no platform of their own
 	seen := map[string]bool{}
 	var out []module.Module
 	for _, group := range groups {

@@ -63,6 +63,8 @@ Finding no known indicators does not prove a phone is clean.`,
 		newIOCsCmd(app),
 		newDemoCmd(app),
 		newVersionCmd(app),
+		newCheckPcapCmd(app),
+		newCheckNetlogsCmd(app),
 	)
 	return root
 }

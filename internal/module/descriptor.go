@@ -49,6 +49,10 @@ const (
 	Bugreport     Evidence = "android_bugreport"
 	AndroidBackup Evidence = "android_backup"
 	IntrusionLogs Evidence = "android_intrusion_logs"
+	// NetworkCapture is pcap or pcapng files; NetworkLogs Zeek or Suricata
+	// logs.
+	NetworkCapture Evidence = "network_capture"
+	NetworkLogs    Evidence = "network_logs"
 )
 
 // Sensitivity says what a sensitive field holds, which decides how it is
