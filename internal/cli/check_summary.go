@@ -28,6 +28,7 @@ func buildSummary(app *App, spec checkSpec, statuses []module.Status, alerts []a
 		s.Modules = append(s.Modules, report.ModuleStatus{Name: st.Name, Group: st.Group, Status: string(st.Outcome),
 			Reason: st.Reason, Records: st.Records, Alerts: st.Alerts, Duration: st.Duration})
 	}
+	s.JudgeCoverage()
 	if spec.describe != nil {
 		s.Evidence = spec.describe()
 	}

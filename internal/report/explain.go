@@ -26,6 +26,9 @@ var verdicts = map[string]verdictText{
 			"Many have innocent explanations; an expert can tell which."},
 	VerdictNoKnownIndicators: {"ok", "No known spyware indicators were found",
 		"None of the traces checked matches a published indicator, and no check found a serious sign of spyware."},
+	VerdictNothingChecked: {"nothing", "Nothing was checked",
+		"No check found anything to read in this evidence: every artifact was missing, empty or unreadable. " +
+			"This says nothing about the phone. Check that the evidence is complete and that the command matches its kind."},
 }
 
 // caveat is always shown, whatever the verdict.

@@ -94,6 +94,9 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 		now = time.Now()
 	}
 	verdict := Verdict(r.Alerts)
+	if s.Verdict == VerdictNothingChecked {
+		verdict = s.Verdict
+	}
 	artifact := artifactNamer(s.Platform)
 	groups := buildFindings(r.Alerts, rd, r.DeviceLocalTime, artifact)
 	d := &pageData{
