@@ -195,6 +195,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	log.Info(fmt.Sprintf("reference hash of the info.json file: %q", ref))
 	alerts := w.Alerts()
 	sum := buildSummary(app, spec, statuses, alerts, idx, info, start)
+	report.FillDevice(outDir, &sum.Evidence)
 	if err := report.WriteSummary(outDir, sum); err != nil {
 		return err
 	}

@@ -212,6 +212,25 @@ func (s *Summary) JudgeCoverage() {
 	}
 }
 
+// FillDevice fills the device fields of ev left empty from what the
+// modules wrote in the results folder dir (backup_info.json, the getprop
+// records), so that summary.json names the model and OS version whatever
+// the evidence.
+func FillDevice(dir string, ev *Evidence) {
+	var d Evidence
+	(&Results{Dir: dir}).deviceDetails(&d)
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&ev.DeviceName, d.DeviceName}, {&ev.Model, d.Model}, {&ev.OSVersion, d.OSVersion}, {&ev.Build, d.Build},
+	} {
+		if *f.dst == "" {
+			*f.dst = f.src
+		}
+	}
+}
+
 // familyName is the collection an indicator belongs to; nameless
 // collections are still counted, under their file.
 func familyName(in *alert.Indicator) string {
