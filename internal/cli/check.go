@@ -161,14 +161,16 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	if err != nil {
 		return err
 	}
-	var sink module.Sink = w
-	prog := newProgress(app, w, len(jobs), f.quiet)
+	dets := newDetections(w)
+	var sink module.Sink = dets
+	prog := newProgress(app, dets, len(jobs), f.quiet)
 	if prog != nil {
 		sink = prog
 	}
 	prog.start()
 	statuses := module.Run(ctx, jobs, sink, 0, log)
 	prog.finish()
+	dets.print(console, len(jobs))
 	finishStart := time.Now()
 	if err := errors.Join(w.Finish(), jsonl.close()); err != nil {
 		return fmt.Errorf("writing results to %s: %w", outDir, err)

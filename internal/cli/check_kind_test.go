@@ -68,3 +68,37 @@ func TestWrongKindIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// Each indicator match is one console line naming the module, the
+// indicator and its family, and the record's time, in the same order on
+// every run; "had no data" lines stay out of the default output.
+func TestConsoleDetectionLines(t *testing.T) {
+	var first string
+	for i := range 3 {
+		app, stdout, stderr := testApp(t)
+		if code := run(t, app, "ios", "check-backup", "--no-default-iocs", "-i", testIndicators, iosBackupFixture); code != 0 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		var dets []string
+		for _, l := range strings.Split(stderr.String(), "\n") {
+			if strings.HasPrefix(l, "DETECTION ") {
+				dets = append(dets, l)
+			}
+		}
+		want := `DETECTION CRITICAL sms: indicator "example.org" (domains) of "TestMalware", record time "2019-08-29 23:13:30.000000"`
+		if len(dets) != 3 || !strings.Contains(stderr.String(), want) {
+			t.Fatalf("detection lines:\n%s", strings.Join(dets, "\n"))
+		}
+		if strings.Contains(stderr.String(), "has no data") {
+			t.Error("no-data lines in the default output")
+		}
+		if !strings.Contains(stdout.String(), "Nothing was saved") {
+			t.Errorf("without -o the console does not say nothing was saved:\n%s", stdout)
+		}
+		if i == 0 {
+			first = strings.Join(dets, "\n")
+		} else if got := strings.Join(dets, "\n"); got != first {
+			t.Errorf("order changed between runs:\n%s\n---\n%s", first, got)
+		}
+	}
+}
