@@ -31,6 +31,9 @@ and, nested, the bugreport modules on *bugreport.zip, the backup modules on back
 intrusion-log modules on intrusion_logs/. An age-encrypted acquisition is decrypted as a stream
 with the private key given by --identity; nothing decrypted is written to disk.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := expectKind(cmd, args[0], source.KindAndroidQF); err != nil {
+				return err
+			}
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "android check-androidqf",
 				target:       args[0],

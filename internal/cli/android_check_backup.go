@@ -14,6 +14,7 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/android/backup"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/safefile"
+	"github.com/spyglass-forensics/spyglass/internal/source"
 )
 
 func newAndroidCheckBackupCmd(app *App) *cobra.Command {
@@ -27,6 +28,9 @@ folder extracted from one (holding apps/...). The password of an encrypted backu
 --password-file, SPYGLASS_ANDROID_BACKUP_PASSWORD (or MVT_ANDROID_BACKUP_PASSWORD), -p, or a
 prompt; -n never prompts.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := expectKind(cmd, args[0], source.KindAndroidBackup); err != nil {
+				return err
+			}
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "android check-backup",
 				target:       args[0],

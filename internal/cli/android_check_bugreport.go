@@ -14,6 +14,9 @@ func newAndroidCheckBugreportCmd(app *App) *cobra.Command {
 		Use:   "check-bugreport [flags] BUGREPORT",
 		Short: "Check an Android bugreport (.zip or unzipped folder)",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := expectKind(cmd, args[0], source.KindBugreport); err != nil {
+				return err
+			}
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "android check-bugreport",
 				target:       args[0],

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spyglass-forensics/spyglass/internal/android/intrusionlogs"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/source"
 )
 
 func newAndroidCheckIntrusionLogsCmd(app *App) *cobra.Command {
@@ -23,6 +24,9 @@ func newAndroidCheckIntrusionLogsCmd(app *App) *cobra.Command {
 				if _, err := time.LoadLocation(tz); err != nil {
 					return usageError{fmt.Errorf("unknown time zone %q (use an IANA name such as Europe/Paris)", tz)}
 				}
+			}
+			if err := expectKind(cmd, args[0], source.KindIntrusionLogs); err != nil {
+				return err
 			}
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "android check-intrusion-logs",

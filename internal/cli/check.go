@@ -161,14 +161,16 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	if err != nil {
 		return err
 	}
-	var sink module.Sink = w
-	prog := newProgress(app, w, len(jobs), f.quiet)
+	dets := newDetections(w)
+	var sink module.Sink = dets
+	prog := newProgress(app, dets, len(jobs), f.quiet)
 	if prog != nil {
 		sink = prog
 	}
 	prog.start()
 	statuses := module.Run(ctx, jobs, sink, 0, log)
 	prog.finish()
+	dets.print(console, len(jobs))
 	finishStart := time.Now()
 	if err := errors.Join(w.Finish(), jsonl.close()); err != nil {
 		return fmt.Errorf("writing results to %s: %w", outDir, err)
@@ -195,6 +197,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	log.Info(fmt.Sprintf("reference hash of the info.json file: %q", ref))
 	alerts := w.Alerts()
 	sum := buildSummary(app, spec, statuses, alerts, idx, info, start)
+	report.FillDevice(outDir, &sum.Evidence)
 	if err := report.WriteSummary(outDir, sum); err != nil {
 		return err
 	}
@@ -208,7 +211,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 		}
 		log.Debug("report.html written", "duration", time.Since(reportStart).Round(time.Millisecond), "timeline_excerpts", excerpts)
 	}
-	printSummary(app.Stdout, statuses, alerts, f.output, time.Since(start))
+	printSummary(app.Stdout, statuses, alerts, f.output, time.Since(start), sum)
 	return nil
 }
 
@@ -310,7 +313,7 @@ func snakeCase(s string) string {
 }
 
 // printSummary ends every check with alerts per level and what they mean.
-func printSummary(w io.Writer, statuses []module.Status, alerts []alert.Alert, outDir string, took time.Duration) {
+func printSummary(w io.Writer, statuses []module.Status, alerts []alert.Alert, outDir string, took time.Duration, sum *report.Summary) {
 	counts := map[alert.Level]int{}
 	for _, a := range alerts {
 		counts[a.Level]++
@@ -337,6 +340,10 @@ func printSummary(w io.Writer, statuses []module.Status, alerts []alert.Alert, o
 	}
 	fmt.Fprintf(w, "Alerts: %s.\n", strings.Join(parts, ", "))
 	switch {
+	case sum.Verdict == report.VerdictNothingChecked:
+		fmt.Fprintf(w, "NOTHING WAS CHECKED: none of the %d modules found anything to read in this evidence\n", len(statuses))
+		fmt.Fprintln(w, "(missing, empty or unreadable), so this run says nothing about the phone. Check that")
+		fmt.Fprintln(w, "the evidence is complete and that the command matches its kind.")
 	case counts[alert.Critical]+counts[alert.High] > 0:
 		fmt.Fprintln(w, "WARNING: severe alerts were found. Only expert review can confirm a compromise:")
 		fmt.Fprintln(w, "keep the phone as it is and contact a digital-security helpline (Access Now's")
@@ -346,7 +353,12 @@ func printSummary(w io.Writer, statuses []module.Status, alerts []alert.Alert, o
 		fmt.Fprintln(w, "trace in this evidence, and indicators only cover known attacks. If you have")
 		fmt.Fprintln(w, "reasons to worry, ask a digital-security helpline for help.")
 	}
+	if sum.VerdictNote != "" {
+		fmt.Fprintf(w, "Coverage: %s.\n", sum.VerdictNote)
+	}
 	if outDir != "" {
-		fmt.Fprintf(w, "Results: %s\n", outDir)
+		fmt.Fprintf(w, "Results: %s (report: %s)\n", outDir, filepath.Join(outDir, "report.html"))
+	} else {
+		fmt.Fprintln(w, "Nothing was saved: run again with -o FOLDER to keep the results and report.html.")
 	}
 }

@@ -29,6 +29,7 @@ func buildSummary(app *App, spec checkSpec, statuses []module.Status, alerts []a
 			Description: st.Module.Description, Artifact: st.Module.Artifact, Group: st.Group, Status: string(st.Outcome),
 			Reason: st.Reason, Records: st.Records, Alerts: st.Alerts, Duration: st.Duration})
 	}
+	s.JudgeCoverage()
 	if spec.describe != nil {
 		s.Evidence = spec.describe()
 	}

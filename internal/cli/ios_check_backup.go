@@ -25,6 +25,9 @@ temporary files removed on exit), never written beside the evidence. The passwor
 --password-file, SPYGLASS_IOS_BACKUP_PASSWORD (or MVT_IOS_BACKUP_PASSWORD), -p, or a prompt;
 -k/--key-file uses a key saved by "spyglass ios extract-key" instead.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := expectKind(cmd, args[0], source.KindIOSBackup); err != nil {
+				return err
+			}
 			dir, err := source.FindIOSBackup(args[0])
 			if err != nil {
 				return err

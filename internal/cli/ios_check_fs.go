@@ -18,6 +18,9 @@ phone's filesystem: private/var/mobile/...) with the filesystem-only modules (th
 listing, shutdown.log, caches, analytics, WebKit data, network usage) and the modules that read
 the same artifacts in backups. Symbolic links inside the dump are never followed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := expectKind(cmd, args[0], source.KindIOSFS); err != nil {
+				return err
+			}
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "ios check-fs",
 				target:       args[0],

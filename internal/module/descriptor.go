@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/spyglass-forensics/spyglass/internal/source"
 )
 
 // Descriptor is everything the rest of spyglass knows about a module, in
@@ -37,22 +39,21 @@ type Descriptor struct {
 	Version int
 }
 
-// Evidence is a kind of evidence a module can read.
-type Evidence string
+// Evidence is a kind of evidence a module can read; internal/source
+// recognises it (source.DetectKind), so the two always agree.
+type Evidence = source.Kind
 
 // The kinds of evidence spyglass checks.
 const (
-	IOSBackup     Evidence = "ios_backup"
-	IOSFilesystem Evidence = "ios_filesystem"
-	Sysdiagnose   Evidence = "ios_sysdiagnose"
-	AndroidQF     Evidence = "androidqf"
-	Bugreport     Evidence = "android_bugreport"
-	AndroidBackup Evidence = "android_backup"
-	IntrusionLogs Evidence = "android_intrusion_logs"
-	// NetworkCapture is pcap or pcapng files; NetworkLogs Zeek or Suricata
-	// logs.
-	NetworkCapture Evidence = "network_capture"
-	NetworkLogs    Evidence = "network_logs"
+	IOSBackup      = source.KindIOSBackup
+	IOSFilesystem  = source.KindIOSFS
+	Sysdiagnose    = source.KindSysdiagnose
+	AndroidQF      = source.KindAndroidQF
+	Bugreport      = source.KindBugreport
+	AndroidBackup  = source.KindAndroidBackup
+	IntrusionLogs  = source.KindIntrusionLogs
+	NetworkCapture = source.KindNetworkCapture
+	NetworkLogs    = source.KindNetworkLogs
 )
 
 // Sensitivity says what a sensitive field holds, which decides how it is

@@ -144,7 +144,8 @@ func runOne(ctx context.Context, i int, j Job, sink Sink, log *slog.Logger) (st 
 	case OutcomeOK:
 		mlog.Info("module finished", "records", st.Records, "alerts", st.Alerts, "duration", st.Duration.Round(time.Millisecond))
 	case OutcomeNoData:
-		mlog.Info("module has no data", "reason", st.Reason)
+		// Debug: the console shows it with -v only; command.log always.
+		mlog.Debug("module has no data", "reason", st.Reason)
 	default:
 		mlog.Error("module failed", "reason", st.Reason)
 		if st.Stack != "" {

@@ -27,8 +27,8 @@ func pageVerdict(alerts []alert.Alert, s *Summary) string {
 	if v != VerdictNoKnownIndicators {
 		return v
 	}
-	if s.Verdict == verdictNothingChecked {
-		return verdictNothingChecked
+	if s.Verdict == VerdictNothingChecked {
+		return VerdictNothingChecked
 	}
 	for _, m := range s.Modules {
 		if m.Status == StatusOK {
@@ -36,7 +36,7 @@ func pageVerdict(alerts []alert.Alert, s *Summary) string {
 		}
 	}
 	if len(s.Modules) > 0 {
-		return verdictNothingChecked
+		return VerdictNothingChecked
 	}
 	return v
 }
@@ -62,7 +62,7 @@ func adviceFor(verdict string, alerts []alert.Alert, redacted bool) advice {
 				a.More = append(a.More, w.Alongside)
 			}
 		}
-	case verdictNothingChecked:
+	case VerdictNothingChecked:
 		a.Caveat = nothingCheckedCaveat
 		a.Steps = slices.Clone(nothingCheckedSteps)
 		a.Helplines = slices.Clone(otherHelplines)

@@ -106,7 +106,7 @@ func (r *Results) deviceDetails(ev *Evidence) {
 		}
 		return
 	}
-	for _, name := range []string{"aqf_get_prop.json", "get_prop.json", "getprop.json", "dumpsys_getprop.json"} {
+	for _, name := range []string{"aqf_get_prop.json", "get_prop.json", "getprop.json", "dumpsys_getprop.json", "dumpsys_get_prop.json"} {
 		b, err := readLimited(root, filepath.Base(name), maxSmallJSON)
 		if err != nil {
 			continue

@@ -19,11 +19,6 @@ type verdictText struct {
 	Body     string
 }
 
-// verdictNothingChecked is summary.json's verdict for a run in which no
-// module found its artifact (spelled here too so that the page knows it
-// whichever side builds the summary).
-const verdictNothingChecked = "nothing_checked"
-
 var verdicts = map[string]verdictText{
 	VerdictIndicatorsFound: {"bad", wordings[KindSpyware].Headline, wordings[KindSpyware].Body},
 	VerdictSuspicious: {"warn", "Suspicious traces were found, but none matches known spyware",
@@ -31,7 +26,7 @@ var verdicts = map[string]verdictText{
 			"Many have innocent explanations; an expert can tell which."},
 	VerdictNoKnownIndicators: {"ok", "No known spyware indicators were found",
 		"None of the traces checked matches a published indicator, and no check found a serious sign of spyware."},
-	verdictNothingChecked: {"none", "Nothing could be checked",
+	VerdictNothingChecked: {"none", "Nothing could be checked",
 		"None of the checks found the data it reads in this evidence, so nothing on the phone was examined. " +
 			"This is not a clean result: it says nothing about whether the phone is infected or not. " +
 			"The evidence may be of another kind than the check expects, incomplete, or still encrypted; " +

@@ -29,6 +29,10 @@ const (
 	VerdictSuspicious = "suspicious"
 	// VerdictNoKnownIndicators: nothing above; not proof of a clean phone.
 	VerdictNoKnownIndicators = "no_known_indicators"
+	// VerdictNothingChecked: no module read a record nor raised an alert
+	// (every artifact missing, empty or unreadable): the run says nothing
+	// about the phone.
+	VerdictNothingChecked = "nothing_checked"
 )
 
 // Module statuses, as module.Outcome spells them.
@@ -55,7 +59,10 @@ type Summary struct {
 	// (the analyst's local time, without a zone); only for MVT folders.
 	RecordedDate string `json:"recorded_date,omitempty"`
 
-	Verdict        string         `json:"verdict"`
+	Verdict string `json:"verdict"`
+	// VerdictNote says how much of the evidence was there, when most
+	// artifacts were missing: "only 2 of 35 artifacts were present".
+	VerdictNote    string         `json:"verdict_note,omitempty"`
 	AlertsTotal    int            `json:"alerts_total"`
 	AlertsByLevel  map[string]int `json:"alerts_by_level"`
 	AlertsByFamily map[string]int `json:"alerts_by_family"`
@@ -189,6 +196,47 @@ func (s *Summary) CountAlerts(alerts []alert.Alert) {
 			s.AlertsByFamily[familyName(a.Indicator)]++
 		} else {
 			s.HeuristicAlerts++
+		}
+	}
+}
+
+// JudgeCoverage turns the verdict into nothing_checked when no module read
+// a record or raised an alert, and fills VerdictNote when most modules
+// found no data. It needs Modules; folders rebuilt from MVT's files (which
+// do not list the modules without data) must not use it.
+func (s *Summary) JudgeCoverage() {
+	total, noData, withData := len(s.Modules), 0, 0
+	for _, m := range s.Modules {
+		switch {
+		case m.Status == StatusNoData:
+			noData++
+		case m.Status == StatusOK && (m.Records > 0 || m.Alerts > 0):
+			withData++
+		}
+	}
+	if s.AlertsTotal == 0 && withData == 0 {
+		s.Verdict = VerdictNothingChecked
+	}
+	if total > 0 && noData*2 > total {
+		s.VerdictNote = fmt.Sprintf("only %d of %d artifacts were present", total-noData, total)
+	}
+}
+
+// FillDevice fills the device fields of ev left empty from what the
+// modules wrote in the results folder dir (backup_info.json, the getprop
+// records), so that summary.json names the model and OS version whatever
+// the evidence.
+func FillDevice(dir string, ev *Evidence) {
+	var d Evidence
+	(&Results{Dir: dir}).deviceDetails(&d)
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&ev.DeviceName, d.DeviceName}, {&ev.Model, d.Model}, {&ev.OSVersion, d.OSVersion}, {&ev.Build, d.Build},
+	} {
+		if *f.dst == "" {
+			*f.dst = f.src
 		}
 	}
 }

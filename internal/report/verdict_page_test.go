@@ -14,7 +14,7 @@ func TestHTMLNothingChecked(t *testing.T) {
 		{Name: "sms", Status: StatusNoData, Reason: "sms.db is not in the backup"},
 		{Name: "safari_history", Status: StatusNoData, Reason: "History.db is not in the backup"},
 	}
-	for _, verdict := range []string{verdictNothingChecked, VerdictNoKnownIndicators} {
+	for _, verdict := range []string{VerdictNothingChecked, VerdictNoKnownIndicators} {
 		t.Run(verdict, func(t *testing.T) {
 			dir := t.TempDir()
 			s := &Summary{Tool: "spyglass", Command: "ios check-backup", Platform: "ios", Modules: noData}
