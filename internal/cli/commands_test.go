@@ -182,12 +182,15 @@ func TestOutputInsideEvidenceIsUsageError(t *testing.T) {
 			return ""
 		}
 	}
+	// check-fs and check-bugreport refuse a backup as the wrong kind before
+	// looking at -o: they get evidence of no known kind (an empty folder).
+	empty := t.TempDir()
 	for _, args := range [][]string{
 		{"ios", "check-backup", "--no-default-iocs", "-o", filepath.Join(enc, "out"), enc},
-		{"ios", "check-fs", "--no-default-iocs", "-o", filepath.Join(enc, "out"), enc},
+		{"ios", "check-fs", "--no-default-iocs", "-o", filepath.Join(empty, "out"), empty},
 		{"ios", "decrypt-backup", "-d", filepath.Join(enc, "plain"), enc},
 		{"ios", "extract-key", "-k", filepath.Join(enc, "backup.key"), enc},
-		{"android", "check-bugreport", "--no-default-iocs", "-o", filepath.Join(enc, "out"), enc},
+		{"android", "check-bugreport", "--no-default-iocs", "-o", filepath.Join(empty, "out"), empty},
 	} {
 		app, stdout, stderr := testApp(t)
 		withPassword(app)
