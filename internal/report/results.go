@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/output"
 )
 
 // Limits on what a results folder may make us hold in memory. A results
@@ -61,6 +62,8 @@ type Info struct {
 	Date            string     `json:"date"`
 	IOCFiles        []string   `json:"ioc_files"`
 	Hashes          []FileHash `json:"hashes"`
+	// HashesFile is spyglass's reference to its hashes.jsonl.
+	HashesFile *output.HashesRef `json:"hashes_file"`
 }
 
 // ErrNotResults is returned (wrapped) for a folder that is not a results
