@@ -91,10 +91,12 @@ func TestOutputLinksIntoEvidence(t *testing.T) {
 		// evidence folder and a scratch folder.
 		setup func(t *testing.T, ev, tmp string) (out, target string)
 	}{
-		{"-o is a link to the evidence", false, func(t *testing.T, ev, tmp string) (string, string) {
+		// --force: the evidence folder holds files, and the link check,
+		// not the non-empty one, must refuse it.
+		{"-o is a link to the evidence", true, func(t *testing.T, ev, tmp string) (string, string) {
 			return symlink(t, ev, filepath.Join(tmp, "link")), ev
 		}},
-		{"-o goes through a link into the evidence", false, func(t *testing.T, ev, tmp string) (string, string) {
+		{"-o goes through a link into the evidence", true, func(t *testing.T, ev, tmp string) (string, string) {
 			return filepath.Join(symlink(t, ev, filepath.Join(tmp, "link")), "out"), ev
 		}},
 		{"-o through a link then ..", false, func(t *testing.T, ev, tmp string) (string, string) {
