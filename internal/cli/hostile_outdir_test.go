@@ -273,3 +273,47 @@ func TestHashesStreamedToOneFile(t *testing.T) {
 		t.Errorf("report.html should name the hashes file's digest and list no file")
 	}
 }
+
+// report writes into the results folder it reads: not while a check holds
+// the folder.
+func TestReportWaitsForTheRun(t *testing.T) {
+	ev := copyTree(t, bugreportFolder)
+	out := t.TempDir()
+	if code, stderr := runInto(t, bugreportArgs, out, ev); code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	unlock, err := output.LockDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, _, stderr := testApp(t)
+	if code := run(t, app, "report", out); code != ExitFail || !strings.Contains(stderr.String(), "another spyglass run is writing into") {
+		t.Errorf("report into a held folder: exit %d\n%s", code, stderr)
+	}
+	unlock()
+	app, _, stderr = testApp(t)
+	if code := run(t, app, "report", out); code != ExitOK {
+		t.Errorf("report after the run: exit %d\n%s", code, stderr)
+	}
+}
+
+// check-iocs writes a results folder too: the same rules hold.
+func TestCheckIOCsOutputHoldsEarlierRun(t *testing.T) {
+	ev := copyTree(t, bugreportFolder)
+	first := t.TempDir()
+	if code, stderr := runInto(t, bugreportArgs, first, ev); code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	out := t.TempDir()
+	writeAll(t, filepath.Join(out, "sms_detected.json"), []byte("[]"))
+	args := []string{"check-iocs", "--no-default-iocs", "-q"}
+	if code, stderr := runInto(t, args, out, first); code != ExitUsage || !strings.Contains(stderr, "--force") {
+		t.Errorf("check-iocs into a non-empty folder: exit %d\n%s", code, stderr)
+	}
+	if code, stderr := runInto(t, args, out, first, "--force"); code != ExitOK {
+		t.Errorf("check-iocs --force: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Lstat(filepath.Join(out, "sms_detected.json")); err == nil {
+		t.Error("check-iocs --force left the earlier run's sms_detected.json")
+	}
+}
