@@ -33,6 +33,7 @@ type checkFlags struct {
 	quiet      bool
 	verbose    bool
 	redact     bool
+	force      bool
 }
 
 // register adds the flags to cmd, and makes -l/--list-modules work without
@@ -61,6 +62,7 @@ func (f *checkFlags) register(cmd *cobra.Command, withFast bool, mods func() []m
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only warnings, errors and the final summary")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print debug messages on the console")
 	fl.BoolVar(&f.redact, "redact", false, "hide message bodies, contact names and phone numbers in report.html (the JSON files keep them)")
+	fl.BoolVar(&f.force, "force", false, "use an -o folder that holds an earlier run: its result files are removed first (nothing else is)")
 	if withFast {
 		fl.BoolVarP(&f.fast, "fast", "f", false, "skip slow optional checks")
 	}
@@ -89,24 +91,20 @@ type checkSpec struct {
 
 // runCheck is the flow every check-* command shares: indicators, output
 // folder, logs, modules, result files and the console summary.
-func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) error {
+func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) (err error) {
 	if _, err := os.Stat(spec.target); err != nil {
 		return fmt.Errorf("cannot read %s: %w", spec.target, err)
 	}
 	if f.module != "" && findModule(spec.modules, f.module) == nil {
 		return usageError{fmt.Errorf("unknown module %q; spyglass %s -l lists them", f.module, spec.command)}
 	}
-	outDir, cleanupOut, err := prepareOutput(f.output, spec.target)
+	res, err := prepareOutput(f.output, spec.target, f.force)
 	if err != nil {
 		return err
 	}
-	defer cleanupOut()
-
-	logFile, err := os.OpenFile(filepath.Join(outDir, "command.log"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("creating command.log: %w", err)
-	}
-	defer logFile.Close()
+	defer res.close()
+	defer func() { res.logFailure(err) }()
+	outDir, logFile := res.dir, res.log
 	consoleLevel := slog.LevelInfo
 	if f.quiet {
 		consoleLevel = slog.LevelWarn
@@ -123,6 +121,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	})
 	start := time.Now()
 	log.Info("checking "+spec.target, "command", spec.command)
+	res.logCleanup(log)
 
 	idx, rep, err := f.iocs.load(app)
 	if err != nil {
@@ -186,9 +185,7 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 		info.Timezone = "device local time"
 	}
 	if f.hashes || spec.alwaysHash {
-		if info.Hashes, err = output.HashTree(spec.target); err != nil {
-			log.Warn("could not hash the input", "error", err)
-		}
+		hashInput(ctx, log, outDir, spec.target, info)
 	}
 	ref, err := output.WriteInfo(outDir, info)
 	if err != nil {
@@ -213,34 +210,6 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) erro
 	}
 	printSummary(app.Stdout, statuses, alerts, f.output, time.Since(start), sum)
 	return nil
-}
-
-// prepareOutput creates the results folder, refusing one inside the evidence
-// (writing there would modify the evidence). Without -o the results go to a
-// private temporary folder removed at the end.
-func prepareOutput(dir, target string) (string, func(), error) {
-	if dir == "" {
-		d, err := os.MkdirTemp("", "spyglass-results-")
-		if err != nil {
-			return "", nil, err
-		}
-		return d, func() { os.RemoveAll(d) }, nil
-	}
-	absOut, err1 := filepath.Abs(dir)
-	absTarget, err2 := filepath.Abs(target)
-	if err1 == nil && err2 == nil && isWithin(absOut, absTarget) {
-		return "", nil, usageError{fmt.Errorf("the output folder %s is inside the evidence %s; choose a folder outside it so the evidence stays unmodified", dir, target)}
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", nil, fmt.Errorf("creating the output folder %s: %w", dir, err)
-	}
-	return dir, func() {}, nil
-}
-
-// isWithin reports whether p is root or inside it.
-func isWithin(p, root string) bool {
-	rel, err := filepath.Rel(root, p)
-	return err == nil && (rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))))
 }
 
 func logIOCs(log *slog.Logger, idx *ioc.Index, rep *ioc.LoadReport) {

@@ -37,9 +37,7 @@ func buildSummary(app *App, spec checkSpec, statuses []module.Status, alerts []a
 	if s.Evidence.Type == "" {
 		s.Evidence.Type = spec.evidenceType
 	}
-	for _, h := range info.Hashes {
-		s.Evidence.Hashes = append(s.Evidence.Hashes, report.FileHash{Path: h.FilePath, SHA256: h.SHA256})
-	}
+	s.Evidence.Hashes = info.HashesFile
 	for _, f := range idx.Files() {
 		s.Feeds = append(s.Feeds, report.Feed{Path: f.Path, SHA256: f.SHA256, Date: f.FeedDate, Indicators: f.Indicators, Collections: f.Collections})
 	}
@@ -54,7 +52,7 @@ type jsonlFile struct {
 }
 
 func newJSONLFile(path string) (*jsonlFile, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := output.CreateFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 
 func newDemoCmd(app *App) *cobra.Command {
 	var out string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "demo [-o DIR]",
 		Short: "Check a synthetic iPhone backup that holds real spyware traces",
@@ -46,7 +47,7 @@ folder without -o). No real phone is involved.`,
 				fmt.Fprintf(app.Stdout, "  %-22s %-40s (%s) -> expect %s in %s\n", t.Kind, t.Value, t.Collection, t.Level(), t.Module())
 			}
 			fmt.Fprintln(app.Stdout)
-			f := checkFlags{output: results}
+			f := checkFlags{output: results, force: force}
 			err = runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "demo",
 				target:       evidence,
@@ -70,5 +71,6 @@ folder without -o). No real phone is involved.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "folder for the demo (the backup goes to DIR/evidence, the results to DIR/results)")
+	cmd.Flags().BoolVar(&force, "force", false, "reuse a DIR that holds an earlier demo: its result files are replaced")
 	return cmd
 }

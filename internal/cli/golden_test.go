@@ -15,7 +15,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 
 // goldenFiles are the result files whose bytes are fixed for a given input:
 // every module file, the alerts and the timelines. info.json, summary.json,
-// command.log and report.html hold dates, durations and paths.
+// command.log, report.html and hashes.jsonl hold dates, durations and
+// paths.
 func goldenFiles(t *testing.T, dir string) []string {
 	t.Helper()
 	ents, err := os.ReadDir(dir)
@@ -26,7 +27,7 @@ func goldenFiles(t *testing.T, dir string) []string {
 	for _, e := range ents {
 		n := e.Name()
 		switch {
-		case n == "info.json", n == "summary.json", n == "command.log", n == "report.html":
+		case n == "info.json", n == "summary.json", n == "command.log", n == "report.html", n == "hashes.jsonl":
 		case strings.HasSuffix(n, ".json"), strings.HasSuffix(n, ".csv"), strings.HasSuffix(n, ".jsonl"):
 			names = append(names, n)
 		}

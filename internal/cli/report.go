@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/spyglass-forensics/spyglass/internal/output"
 	"github.com/spyglass-forensics/spyglass/internal/report"
 )
 
@@ -25,6 +27,15 @@ folder written by spyglass or by MVT.`,
 				return err
 			}
 			if out == "" {
+				// Written into the results folder: not while a check
+				// is writing the files it reads.
+				unlock, err := output.LockDir(args[0])
+				if errors.Is(err, output.ErrLocked) {
+					return fmt.Errorf("%s: %w; wait for it to end", args[0], err)
+				} else if err != nil {
+					return err
+				}
+				defer unlock()
 				out = filepath.Join(args[0], "report.html")
 			}
 			if err := report.WriteHTMLFile(out, r, report.HTMLOptions{Redact: redact, Modules: descriptors(r.SummaryOrBuild().Platform)}); err != nil {

@@ -5,12 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
-	"runtime"
-	"sort"
-	"sync"
 	"time"
 
 	"github.com/spyglass-forensics/spyglass/internal/safefile"
@@ -28,7 +23,12 @@ type Info struct {
 	Command    string     `json:"command"`
 	IOCFiles   []string   `json:"ioc_files"`
 	IOCSHA256  []FileHash `json:"ioc_hashes"`
-	Hashes     []FileHash `json:"hashes"`
+	// Hashes lists the input files' SHA-256 as MVT does, only while they
+	// are few (up to InfoHashesMax): HashesFile always has them all.
+	Hashes []FileHash `json:"hashes"`
+	// HashesFile, set when the input was hashed, names the file that lists
+	// every input file's SHA-256, with their count and its own digest.
+	HashesFile *HashesRef `json:"hashes_file,omitempty"`
 	// Timezone states the clock of the timestamps: "UTC", or for Android
 	// "device local time".
 	Timezone string `json:"timezone"`
@@ -72,62 +72,4 @@ func HashFile(p string) (string, error) {
 		return "", fmt.Errorf("hashing %s: %w", p, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// HashTree hashes every regular file under root (or root itself if it is a
-// file), on all cores. Symbolic links are listed but never followed, so a
-// crafted dump cannot make us read outside it.
-func HashTree(root string) ([]FileHash, error) {
-	st, err := os.Stat(root)
-	if err != nil {
-		return nil, err
-	}
-	if !st.IsDir() {
-		h, err := HashFile(root)
-		if err != nil {
-			return nil, err
-		}
-		abs, _ := filepath.Abs(root)
-		return []FileHash{{FilePath: abs, SHA256: h}}, nil
-	}
-	var paths []string
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			paths = append(paths, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing %s: %w", root, err)
-	}
-	sort.Strings(paths)
-	out := make([]FileHash, len(paths))
-	errs := make([]error, len(paths))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				h, err := HashFile(paths[i])
-				abs, _ := filepath.Abs(paths[i])
-				out[i], errs[i] = FileHash{FilePath: abs, SHA256: h}, err
-			}
-		}()
-	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }

@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,7 +22,7 @@ type indentedAppender interface {
 // run never leaves a truncated file under the final name.
 type jsonArrayFile struct {
 	final string
-	tmp   string
+	tmp   *os.File
 	w     *AsyncFile
 	n     int
 	buf   bytes.Buffer
@@ -32,7 +33,7 @@ type jsonArrayFile struct {
 }
 
 func newJSONArrayFile(path string) *jsonArrayFile {
-	a := &jsonArrayFile{final: path, tmp: filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".part")}
+	a := &jsonArrayFile{final: path}
 	a.enc = json.NewEncoder(&a.compact)
 	a.enc.SetEscapeHTML(false)
 	return a
@@ -44,12 +45,12 @@ func (a *jsonArrayFile) add(v any) {
 		return
 	}
 	if a.w == nil {
-		f, err := os.OpenFile(a.tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		f, err := createTemp(a.final)
 		if err != nil {
-			a.err = err
+			a.err = fmt.Errorf("writing %s: %w", filepath.Base(a.final), err)
 			return
 		}
-		a.w = NewAsyncFile(f)
+		a.tmp, a.w = f, NewAsyncFile(f)
 		a.w.WriteString("[\n    ")
 	} else {
 		a.w.WriteString(",\n    ")
@@ -100,14 +101,7 @@ func (a *jsonArrayFile) close() error {
 	if a.err == nil {
 		_, a.err = a.w.WriteString("\n]\n")
 	}
-	if err := a.w.Close(); a.err == nil {
-		a.err = err
-	}
-	if a.err != nil {
-		os.Remove(a.tmp)
-		return a.err
-	}
-	return os.Rename(a.tmp, a.final)
+	return finishTemp(a.final, a.tmp, errors.Join(a.err, a.w.Close()))
 }
 
 // writeJSON writes v to path with MVT's indentation.
@@ -119,5 +113,5 @@ func writeJSON(path string, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
 	}
-	return os.WriteFile(path, buf.Bytes(), 0o600)
+	return WriteFileAtomic(path, buf.Bytes())
 }

@@ -118,7 +118,7 @@ func (w *Writer) writeTimeline() error {
 	if w.onSorted != nil {
 		side = newSortedFanOut(w.onSorted)
 	}
-	err := writeFileAtomic(filepath.Join(w.dir, "timeline.csv"), func(b *bufio.Writer) error {
+	err := WriteStreamAtomic(filepath.Join(w.dir, "timeline.csv"), func(b *bufio.Writer) error {
 		writeCSVRow(b, w.timestampHeader, "Plugin", "Event", "Description")
 		return w.timeline.each(func(e *event) error {
 			writeCSVRow(b, e.Timestamp, e.Module, e.Event, e.Data)
@@ -142,30 +142,13 @@ func (w *Writer) writeAlertsTimeline(alerts []alert.Alert) error {
 		}
 	}
 	sort.SliceStable(timed, func(i, j int) bool { return timed[i].EventTime < timed[j].EventTime })
-	return writeFileAtomic(filepath.Join(w.dir, "alerts_timeline.csv"), func(b *bufio.Writer) error {
+	return WriteStreamAtomic(filepath.Join(w.dir, "alerts_timeline.csv"), func(b *bufio.Writer) error {
 		writeCSVRow(b, "Event Time", "Module", "Message", "Event")
 		for _, a := range timed {
 			writeCSVRow(b, a.EventTime, a.Module, a.Message, pyRepr(a.Event))
 		}
 		return nil
 	})
-}
-
-// writeFileAtomic writes through a hidden temporary file renamed into place.
-func writeFileAtomic(path string, fill func(*bufio.Writer) error) error {
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".part")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	af := NewAsyncFile(f)
-	b := bufio.NewWriterSize(af, 1<<20)
-	err = errors.Join(fill(b), b.Flush(), af.Close())
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", filepath.Base(path), err)
-	}
-	return os.Rename(tmp, path)
 }
 
 // moduleOutput is one job's Emitter.

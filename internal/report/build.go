@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spyglass-forensics/spyglass/internal/output"
 )
 
 // BuildSummary rebuilds a summary from the files of a results folder, for
@@ -31,7 +33,10 @@ func BuildSummary(r *Results) *Summary {
 			s.Modules = append(s.Modules, ModuleStatus{Name: a.Module, Status: StatusOK, Alerts: s.AlertsByModule[a.Module]})
 		}
 	}
-	s.Evidence = Evidence{Path: r.Info.TargetPath, Hashes: r.Info.Hashes}
+	s.Evidence = Evidence{Path: r.Info.TargetPath, Hashes: r.Info.HashesFile}
+	if s.Evidence.Hashes == nil && len(r.Info.Hashes) > 0 {
+		s.Evidence.Hashes = &output.HashesRef{File: "info.json", Count: len(r.Info.Hashes)}
+	}
 	s.Platform, s.Evidence.Type = guessEvidence(r)
 	r.deviceDetails(&s.Evidence)
 	for _, p := range r.Info.IOCFiles {

@@ -1,19 +1,19 @@
 package report
 
 import (
+	"bufio"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/output"
 )
 
 //go:embed assets/report.html.tmpl
@@ -159,24 +159,8 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 
 // WriteHTMLFile writes the page to path through a temporary file in the
 // same folder, so a failed run never leaves half a report. The page shows
-// the person's messages: like every result file it is readable by its owner
-// only (CreateTemp's 0600).
+// the person's messages: like every result file it is created by
+// output.CreateFile, readable by its owner only.
 func WriteHTMLFile(path string, r *Results, opts HTMLOptions) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*.html")
-	if err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	werr := WriteHTML(tmp, r, opts)
-	if cerr := tmp.Close(); werr == nil && cerr != nil {
-		werr = fmt.Errorf("writing report: %w", cerr)
-	}
-	if werr == nil {
-		if err := os.Rename(tmp.Name(), path); err != nil {
-			werr = fmt.Errorf("writing report: %w", err)
-		}
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-	}
-	return werr
+	return output.WriteStreamAtomic(path, func(w *bufio.Writer) error { return WriteHTML(w, r, opts) })
 }

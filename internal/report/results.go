@@ -14,6 +14,7 @@ import (
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/safefile"
+	"github.com/spyglass-forensics/spyglass/internal/output"
 )
 
 // Limits on what a results folder may make us hold in memory. A results
@@ -62,6 +63,8 @@ type Info struct {
 	Date            string     `json:"date"`
 	IOCFiles        []string   `json:"ioc_files"`
 	Hashes          []FileHash `json:"hashes"`
+	// HashesFile is spyglass's reference to its hashes.jsonl.
+	HashesFile *output.HashesRef `json:"hashes_file"`
 }
 
 // ErrNotResults is returned (wrapped) for a folder that is not a results

@@ -7,11 +7,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/output"
 )
 
 // SummaryFile is the name of the summary in a results folder.
@@ -132,12 +132,15 @@ type Evidence struct {
 	Path string `json:"path"`
 	// Type is "ios_backup", "ios_fs", "androidqf", "android_backup",
 	// "bugreport" ("" when unknown).
-	Type       string     `json:"type,omitempty"`
-	DeviceName string     `json:"device_name,omitempty"`
-	Model      string     `json:"model,omitempty"`
-	OSVersion  string     `json:"os_version,omitempty"`
-	Build      string     `json:"build,omitempty"`
-	Hashes     []FileHash `json:"hashes,omitempty"`
+	Type       string `json:"type,omitempty"`
+	DeviceName string `json:"device_name,omitempty"`
+	Model      string `json:"model,omitempty"`
+	OSVersion  string `json:"os_version,omitempty"`
+	Build      string `json:"build,omitempty"`
+	// Hashes, when the input was hashed (-H), says how many files were and
+	// where their SHA-256 are listed (hashes.jsonl, or info.json for an MVT
+	// folder): a million paths are not repeated here.
+	Hashes *output.HashesRef `json:"input_hashes,omitempty"`
 }
 
 // FileHash is one hashed input file, as in info.json.
@@ -271,21 +274,8 @@ func WriteSummary(dir string, s *Summary) error {
 	if err := enc.Encode(s); err != nil {
 		return fmt.Errorf("encoding summary: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".summary-*.json")
-	if err != nil {
+	if err := output.WriteFileAtomic(filepath.Join(dir, SummaryFile), buf.Bytes()); err != nil {
 		return fmt.Errorf("writing summary: %w", err)
-	}
-	_, werr := tmp.Write(buf.Bytes())
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), filepath.Join(dir, SummaryFile))
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing summary: %w", werr)
 	}
 	return nil
 }
