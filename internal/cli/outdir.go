@@ -47,7 +47,7 @@ func (r *resultsDir) logCleanup(log *slog.Logger) {
 // console shows it, so a failed run's folder says why it is incomplete.
 func (r *resultsDir) logFailure(err error) {
 	if err != nil {
-		slog.New(logging.NewFileHandler(r.log, slog.LevelDebug)).Error(err.Error())
+		slog.New(logging.NewFileHandler(r.log, slog.LevelDebug)).Error(sentence(err)) // the sentence the console shows
 	}
 }
 
