@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
-	"github.com/spyglass-forensics/spyglass/internal/safefile"
 	"github.com/spyglass-forensics/spyglass/internal/output"
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // Limits on what a results folder may make us hold in memory. A results
