@@ -220,8 +220,13 @@ func (s *Summary) JudgeCoverage() {
 	if s.AlertsTotal == 0 && withData == 0 {
 		s.Verdict = VerdictNothingChecked
 	}
-	if total > 0 && noData*2 > total {
-		s.VerdictNote = fmt.Sprintf("only %d of %d artifacts were present", total-noData, total)
+	switch present := total - noData; {
+	case s.Verdict == VerdictNothingChecked && present > 0:
+		// An artifact can be present and empty (a dump's empty file list):
+		// say so, rather than "present" beside "nothing to read".
+		s.VerdictNote = fmt.Sprintf("%d of %d artifacts were present, and none held anything to check", present, total)
+	case total > 0 && noData*2 > total:
+		s.VerdictNote = fmt.Sprintf("only %d of %d artifacts were present", present, total)
 	}
 }
 
