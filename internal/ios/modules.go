@@ -57,6 +57,9 @@ func Modules() []module.Module {
 		NewApplications(),
 		NewCalendar(),
 		NewGlobalPreferences(),
+		// sysdiagnose only
+		NewPS(),
+		NewPSThread(),
 	}
 }
 
