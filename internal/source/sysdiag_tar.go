@@ -179,13 +179,11 @@ func (t *memTree) entryName(n string) (string, bool) {
 // a target that is not in it (an absolute name, "..", a file never seen)
 // is recorded and not read.
 func (t *memTree) hardLink(rel, target string) {
-	tgt, ok := t.entryName(target)
-	if !ok {
-		return
-	}
-	if e, ok := t.files[tgt]; ok {
-		t.files[rel] = e
-		return
+	if tgt, ok := t.entryName(target); ok {
+		if e, ok := t.files[tgt]; ok {
+			t.files[rel] = e
+			return
+		}
 	}
 	if len(t.links) < 10000 {
 		t.links = append(t.links, rel+" => "+target)
