@@ -104,8 +104,10 @@ func TestPSThreadTruncatedName(t *testing.T) {
 	if _, _, ok, err := parsePS(&buf, "ps_thread.txt", true, func(p *psProcess) { got = append(got, p) }); !ok || err != nil || len(got) != 1 {
 		t.Fatalf("parse: %v %v %d", ok, err, len(got))
 	}
-	if m := idx.CheckProcess(got[0].Name); m == nil {
-		t.Error("the 16-character short name does not match the 17-character indicator")
+	one := &module.Collector{}
+	psCheck(idx, got[0], "", one)
+	if len(alertsWith(one, "matches the indicator")) != 1 {
+		t.Errorf("the 16-character short name does not match the 17-character indicator: %+v", one.Alerts)
 	}
 }
 
