@@ -88,6 +88,8 @@ func TestIOSCheckSysdiagnose(t *testing.T) {
 					"ps heuristic " + alert.High.String():               1,
 					"ps_thread indicator " + alert.Critical.String():    2,
 					"ps_thread heuristic " + alert.High.String():        1,
+					"crash_logs indicator " + alert.Critical.String():   1,
+					"crash_logs heuristic " + alert.High.String():       1,
 					"shutdown_log indicator " + alert.Critical.String(): 1,
 					"shutdown_log heuristic " + alert.High.String():     1,
 					"shutdown_log heuristic " + alert.Low.String():      1,

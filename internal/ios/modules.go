@@ -60,6 +60,7 @@ func Modules() []module.Module {
 		// sysdiagnose only
 		NewPS(),
 		NewPSThread(),
+		NewCrashLogs(),
 	}
 }
 

@@ -11,6 +11,7 @@ func SysdiagnoseFiles() []string {
 	for _, q := range []source.IOSQuery{
 		shutdownLogFiles,
 		{FSGlobs: []string{"ps.txt", "ps_thread.txt"}},
+		crashLogFiles,
 	} {
 		out = append(out, q.FSGlobs...)
 	}

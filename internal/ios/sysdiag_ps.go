@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -143,21 +144,32 @@ func psCheck(idx *ioc.Index, p *psProcess, when string, out module.Emitter) {
 			fmt.Sprintf("Process %s (PID %d) matches the indicator %q from %q", oneLine(p.Command), p.PID, m.Value, m.Collection),
 			when, p, m))
 	}
-	if !strings.HasPrefix(p.Path, "/") {
+	level, unusual := unusualProgramPath(p.Path)
+	if !unusual {
 		return
-	}
-	for _, pre := range psSystemPrefixes {
-		if strings.HasPrefix(p.Path, pre) {
-			return
-		}
-	}
-	level := alert.Medium
-	if strings.Contains(p.Path, "/com.apple.xpc.roleaccountd.staging/") {
-		level = alert.High
 	}
 	out.Alert(heuristicAlert(level,
 		fmt.Sprintf("Process %s (PID %d) was running from %s, a folder iOS does not run programs from", oneLine(p.Command), p.PID, p.Path),
 		when, p, heuristicPSUnusualPath))
+}
+
+// unusualProgramPath reports whether an absolute program path is outside
+// where iOS runs programs from, and how severe that is: HIGH in Pegasus's
+// folder, MEDIUM elsewhere. A bare name (kernel_task) is not a path.
+func unusualProgramPath(p string) (alert.Level, bool) {
+	if !strings.HasPrefix(p, "/") {
+		return 0, false
+	}
+	p = path.Clean(p) // "/usr/../private/var/db/x" is not under /usr
+	for _, pre := range psSystemPrefixes {
+		if strings.HasPrefix(p, pre) {
+			return 0, false
+		}
+	}
+	if strings.Contains(p, "/com.apple.xpc.roleaccountd.staging/") {
+		return alert.High, true
+	}
+	return alert.Medium, true
 }
 
 // Recheck implements module.Rechecker on one record of ps.json.

@@ -2,6 +2,8 @@ package ios
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -168,4 +170,76 @@ func TestShutdownLogSysdiagnoseIOS26(t *testing.T) {
 	if err != nil || len(clean.Alerts) != 0 || len(clean.Records) != 2 {
 		t.Errorf("clean twin: %d records, alerts %+v, %v", len(clean.Records), clean.Alerts, err)
 	}
+}
+
+// crash_logs: the planted program's crash report is found by its path
+// indicator and by the data-folder heuristic (in the Retired/ subfolder),
+// the app's report is read and raises nothing, and the JetsamEvent report
+// (header only) is read too.
+func TestCrashLogsSysdiagnose(t *testing.T) {
+	idx := indexA(t, "[file:path = '"+sysdiag.PlantedDir+sysdiag.PlantedProcess+"']")
+	c, err := runA(t, NewCrashLogs(), openSysdiag(t, sysdiag.Spec{Planted: true}), idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Records) != 3 {
+		t.Fatalf("%d reports, want 3", len(c.Records))
+	}
+	var signal *crashLog
+	for _, r := range c.Records {
+		if x := r.(*crashLog); x.Name == "Signal" {
+			signal = x
+		}
+	}
+	if signal == nil || signal.BundleID != "org.whispersystems.signal" || signal.Exception != "EXC_CRASH SIGABRT" || signal.Timestamp != "2025-04-06 16:30:12.000000" {
+		t.Errorf("app report read as %+v", signal)
+	}
+	if len(alertsWith(c, "an indicator from")) != 1 || len(alertsWith(c, "a folder iOS does not run programs from")) != 1 {
+		t.Errorf("alerts: %+v", c.Alerts)
+	}
+	clean, err := runA(t, NewCrashLogs(), openSysdiag(t, sysdiag.Spec{}), idx)
+	if err != nil || len(clean.Alerts) != 0 || len(clean.Records) != 2 {
+		t.Errorf("clean twin: %d records, alerts %+v, %v", len(clean.Records), clean.Alerts, err)
+	}
+}
+
+// A report whose first line is enormous, or not JSON, fails alone with a
+// sentence naming it; the other reports are still read.
+func TestCrashLogsHostile(t *testing.T) {
+	if _, err := parseIPS(strings.NewReader(`{"name":"`+strings.Repeat("a", 200<<10)+`"}`+"\n{}"), "x.ips"); err == nil || !strings.Contains(err.Error(), "longer than 64 KiB") {
+		t.Errorf("huge header: %v", err)
+	}
+	if _, err := parseIPS(strings.NewReader("Incident Identifier: X\n"), "x.ips"); err == nil {
+		t.Error("a text report passed as JSON")
+	}
+	dir := t.TempDir()
+	top, err := sysdiag.WriteDir(dir, sysdiag.Spec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("x", 1<<20)
+	if err := os.WriteFile(filepath.Join(top, "crashes_and_spins", "huge.ips"), []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := source.OpenSysdiagnose(top, SysdiagnoseFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := runA(t, NewCrashLogs(), s, nil)
+	if err == nil || !strings.Contains(err.Error(), "huge.ips") || len(c.Records) != 2 {
+		t.Errorf("err %v, %d records", err, len(c.Records))
+	}
+}
+
+// FuzzParseIPS: any bytes end in a report or an error, never a panic.
+func FuzzParseIPS(f *testing.F) {
+	for _, b := range sysdiag.Files(sysdiag.Spec{Planted: true}) {
+		if len(b) < 4096 {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = parseIPS(bytes.NewReader(b), "f.ips")
+	})
 }

@@ -68,6 +68,12 @@ func Files(s Spec) map[string][]byte {
 		"system_logs.logarchive/Info.plist":                   []byte(`<?xml version="1.0" encoding="UTF-8"?><plist version="1.0"><dict/></plist>`),
 		"crashes_and_spins/JetsamEvent-2025-04-06-101010.ips": []byte(`{"bug_type":"298","timestamp":"2025-04-06 10:10:10.00 -0700","os_version":"iPhone OS 18.4 (22E240)","incident_id":"2C5A3F3E-0000-4000-8000-000000000001"}` + "\n{\"memoryStatus\":{}}\n"),
 	}
+	f["crashes_and_spins/Signal-2025-04-06-093012.ips"] = []byte(`{"app_name":"Signal","timestamp":"2025-04-06 09:30:12.00 -0700","app_version":"7.40","bug_type":"309","bundleID":"org.whispersystems.signal","name":"Signal","os_version":"iPhone OS 18.4 (22E240)","incident_id":"2C5A3F3E-0000-4000-8000-000000000002"}` + "\n" +
+		`{"procName":"Signal","procPath":"/private/var/containers/Bundle/Application/5E2C1A7B-2D4F-4C1B-9E5D-3A6F8B9C0D1E/Signal.app/Signal","bundleInfo":{"CFBundleIdentifier":"org.whispersystems.signal"},"exception":{"type":"EXC_CRASH","signal":"SIGABRT"}}` + "\n")
+	if s.Planted {
+		f["crashes_and_spins/Retired/"+PlantedProcess+"-2025-04-06-120000.ips"] = []byte(`{"app_name":"` + PlantedProcess + `","timestamp":"2025-04-06 12:00:00.00 -0700","bug_type":"309","name":"` + PlantedProcess + `","os_version":"iPhone OS 18.4 (22E240)","incident_id":"2C5A3F3E-0000-4000-8000-000000000003"}` + "\n" +
+			`{"procName":"` + PlantedProcess + `","procPath":"` + PlantedDir + PlantedProcess + `","exception":{"type":"EXC_BAD_ACCESS","signal":"SIGSEGV"}}` + "\n")
+	}
 	if s.IOS26 {
 		f["system_logs.logarchive/Extra/shutdown.0.log"] = []byte(lastReboot(s))
 	}
