@@ -22,6 +22,7 @@ func sysdiagIndicators(t *testing.T) string {
 	for i, p := range []string{
 		"[file:path = '" + sysdiag.PlantedDir + sysdiag.PlantedProcess + "']",
 		"[process:name = '" + sysdiag.PlantedLongName + "']",
+		"[app:id = '" + sysdiag.PlantedBundle + "']",
 	} {
 		id := fmt.Sprintf("indicator--00000000-0000-4000-8000-%012d", 900+i)
 		objs = append(objs, fmt.Sprintf(`{"type":"indicator","spec_version":"2.1","id":%q,"pattern":%q,"pattern_type":"stix","valid_from":"2022-01-01T00:00:00Z"}`, id, p),
@@ -84,15 +85,16 @@ func TestIOSCheckSysdiagnose(t *testing.T) {
 			want := map[string]int{}
 			if planted {
 				want = map[string]int{
-					"ps indicator " + alert.Critical.String():           2,
-					"ps heuristic " + alert.High.String():               1,
-					"ps_thread indicator " + alert.Critical.String():    2,
-					"ps_thread heuristic " + alert.High.String():        1,
-					"crash_logs indicator " + alert.Critical.String():   1,
-					"crash_logs heuristic " + alert.High.String():       1,
-					"shutdown_log indicator " + alert.Critical.String(): 1,
-					"shutdown_log heuristic " + alert.High.String():     1,
-					"shutdown_log heuristic " + alert.Low.String():      1,
+					"ps indicator " + alert.Critical.String():                  2,
+					"ps heuristic " + alert.High.String():                      1,
+					"ps_thread indicator " + alert.Critical.String():           2,
+					"ps_thread heuristic " + alert.High.String():               1,
+					"crash_logs indicator " + alert.Critical.String():          1,
+					"mobile_installation indicator " + alert.Critical.String(): 2,
+					"crash_logs heuristic " + alert.High.String():              1,
+					"shutdown_log indicator " + alert.Critical.String():        1,
+					"shutdown_log heuristic " + alert.High.String():            1,
+					"shutdown_log heuristic " + alert.Low.String():             1,
 				}
 			}
 			if !maps.Equal(got, want) {

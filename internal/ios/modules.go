@@ -61,6 +61,7 @@ func Modules() []module.Module {
 		NewPS(),
 		NewPSThread(),
 		NewCrashLogs(),
+		NewMobileInstallation(),
 	}
 }
 

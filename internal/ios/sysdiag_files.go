@@ -12,6 +12,7 @@ func SysdiagnoseFiles() []string {
 		shutdownLogFiles,
 		{FSGlobs: []string{"ps.txt", "ps_thread.txt"}},
 		crashLogFiles,
+		mobileInstallationFiles,
 	} {
 		out = append(out, q.FSGlobs...)
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/module"
@@ -241,5 +242,45 @@ func FuzzParseIPS(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = parseIPS(bytes.NewReader(b), "f.ips")
+	})
+}
+
+// mobile_installation: installs, removals and reboots with their dates
+// converted from the phone's zone (from the sysdiagnose's name, -0700);
+// the planted app's bundle id is found at install and at removal; the
+// clean twin raises nothing.
+func TestMobileInstallationSysdiagnose(t *testing.T) {
+	idx := indexA(t, "[app:id = '"+sysdiag.PlantedBundle+"']")
+	c, err := runA(t, NewMobileInstallation(), openSysdiag(t, sysdiag.Spec{Planted: true}), idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Records) != 5 {
+		t.Fatalf("%d events, want 5", len(c.Records))
+	}
+	first := c.Records[0].(*installEvent)
+	if first.Action != "reboot" || first.Timestamp != "2025-04-07 13:10:02.000000" {
+		t.Errorf("first event %+v", first)
+	}
+	inst := c.Records[2].(*installEvent)
+	if inst.Action != "install" || inst.Kind != "Placeholder" || inst.BundleID != "org.whispersystems.signal" {
+		t.Errorf("install read as %+v", inst)
+	}
+	if a := alertsWith(c, sysdiag.PlantedBundle); len(a) != 2 {
+		t.Errorf("planted app alerts: %+v", c.Alerts)
+	}
+	clean, err := runA(t, NewMobileInstallation(), openSysdiag(t, sysdiag.Spec{}), idx)
+	if err != nil || len(clean.Alerts) != 0 || len(clean.Records) != 3 {
+		t.Errorf("clean twin: %d records, alerts %+v, %v", len(clean.Records), clean.Alerts, err)
+	}
+}
+
+// FuzzParseMILine: any line ends in an event or nothing, never a panic.
+func FuzzParseMILine(f *testing.F) {
+	for _, l := range strings.Split(string(sysdiag.Files(sysdiag.Spec{Planted: true})["logs/MobileInstallation/mobile_installation.log.0"]), "\n") {
+		f.Add(l)
+	}
+	f.Fuzz(func(t *testing.T, l string) {
+		_ = parseMILine(l, time.UTC)
 	})
 }

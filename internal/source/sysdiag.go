@@ -36,7 +36,17 @@ type Sysdiagnose struct {
 
 // Captured is when the sysdiagnose was taken (from its folder name), or
 // the zero time when its name does not say.
-func (s *Sysdiagnose) Captured() time.Time { return s.captured }
+func (s *Sysdiagnose) Captured() time.Time { return s.captured.UTC() }
+
+// CaptureZone is the phone's zone offset when the sysdiagnose was taken
+// (from its name), for logs that write local times without a zone; nil
+// when the name does not say.
+func (s *Sysdiagnose) CaptureZone() *time.Location {
+	if s.captured.IsZero() {
+		return nil
+	}
+	return s.captured.Location()
+}
 
 // OpenSysdiagnose opens the sysdiagnose at p. keep lists the path.Match
 // patterns (relative to the sysdiagnose folder) of the files the modules

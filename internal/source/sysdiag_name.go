@@ -14,7 +14,8 @@ import (
 var sysdiagnoseName = regexp.MustCompile(`(?i)^sysdiagnose_(\d{4})\.(\d{2})\.(\d{2})_(\d{2})-(\d{2})-(\d{2})([+-]\d{4})`)
 
 // CaptureTime reads when the sysdiagnose was taken from its folder or
-// archive name; ok is false when the name does not say.
+// archive name, in the phone's zone at the time (the name's -ZZZZ); ok is
+// false when the name does not say.
 func CaptureTime(name string) (time.Time, bool) {
 	base := strings.TrimSuffix(filepath.Base(name), "/")
 	m := sysdiagnoseName.FindStringSubmatch(base)
@@ -25,5 +26,5 @@ func CaptureTime(name string) (time.Time, bool) {
 	if err != nil {
 		return time.Time{}, false
 	}
-	return t.UTC(), true
+	return t, true
 }

@@ -42,6 +42,7 @@ const (
 	PlantedDir      = "/private/var/db/com.apple.xpc.roleaccountd.staging/"
 	PlantedProcess  = "rolexd"
 	PlantedLongName = "msgacntd_helper_x" // 17 characters
+	PlantedBundle   = "com.synthetic.spyapp"
 )
 
 // TopName is the sysdiagnose's folder name.
@@ -74,6 +75,7 @@ func Files(s Spec) map[string][]byte {
 		f["crashes_and_spins/Retired/"+PlantedProcess+"-2025-04-06-120000.ips"] = []byte(`{"app_name":"` + PlantedProcess + `","timestamp":"2025-04-06 12:00:00.00 -0700","bug_type":"309","name":"` + PlantedProcess + `","os_version":"iPhone OS 18.4 (22E240)","incident_id":"2C5A3F3E-0000-4000-8000-000000000003"}` + "\n" +
 			`{"procName":"` + PlantedProcess + `","procPath":"` + PlantedDir + PlantedProcess + `","exception":{"type":"EXC_BAD_ACCESS","signal":"SIGSEGV"}}` + "\n")
 	}
+	f["logs/MobileInstallation/mobile_installation.log.0"] = []byte(mobileInstallationLog(s))
 	if s.IOS26 {
 		f["system_logs.logarchive/Extra/shutdown.0.log"] = []byte(lastReboot(s))
 	}
@@ -154,6 +156,20 @@ func lastReboot(s Spec) string {
 	}
 	b.WriteString("SIGTERM: [1743955200] Processing SIGTERM\n")
 	return b.String()
+}
+
+// mobileInstallationLog is installd's log: a reboot, an App Store install
+// of Signal, and with Planted the install of PlantedBundle.
+func mobileInstallationLog(s Spec) string {
+	l := "Mon Apr  7 06:10:02 2025 [234] <notice> (0x1f0c4c000) main: Reboot detected\n" +
+		"Mon Apr  7 06:13:34 2025 [234] <notice> (0x16b48f000) -[MIInstaller _installInstallable:containingSymlink:error:]: Installing <MIInstallableBundle ID=org.whispersystems.signal; Version=(null), ShortVersion=(null)>\n" +
+		"Mon Apr  7 06:13:34 2025 [234] <notice> (0x16b48f000) -[MIContainer makeContainerLiveReplacingContainer:reason:waitForDeletion:withError:]: Made container live for org.whispersystems.signal at /private/var/containers/Bundle/Application/9FE717E1-1A80-4973-B315-158AF5E4311E\n" +
+		"Mon Apr  7 06:13:34 2025 [234] <notice> (0x16b48f000) -[MIInstaller performInstallationWithError:]: Install Successful for (Placeholder:org.whispersystems.signal); Staging: 0.01s; Waiting: 0.00s; Preflight/Patch: 0.00s, Verifying: 0.01s; Overall: 0.14s\n"
+	if s.Planted {
+		l += "Mon Apr  7 07:01:10 2025 [234] <notice> (0x16b48f000) -[MIInstaller performInstallationWithError:]: Install Successful for (Customer:" + PlantedBundle + "); Staging: 0.02s; Waiting: 0.00s; Preflight/Patch: 0.00s, Verifying: 0.03s; Overall: 0.31s\n" +
+			"Mon Apr  7 07:20:45 2025 [234] <notice> (0x16b48f000) -[MIClientConnection uninstallIdentifiers:withOptions:completion:]: Uninstalling identifier " + PlantedBundle + "\n"
+	}
+	return l
 }
 
 func filler(n int) []byte {
