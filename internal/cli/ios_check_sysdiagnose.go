@@ -19,8 +19,8 @@ buttons and the side button together; after about ten minutes it is in Settings 
 Security > Analytics & Improvements > Analytics Data, named sysdiagnose_….tar.gz). Give the
 .tar.gz as it is, or the folder it unpacks to. The archive is read once, as a stream, and never
 unpacked to disk. The modules read shutdown.log (processes still running at each reboot), the
-process lists ps.txt and ps_thread.txt, the crash reports (crashes_and_spins/*.ips) and installd's
-app installation log. The unified log (system_logs.logarchive) is not read.`,
+process lists ps.txt and ps_thread.txt, the crash reports (crashes_and_spins/*.ips), installd's
+app installation log and the remembered Wi-Fi networks. The unified log (system_logs.logarchive) is not read.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := expectKind(cmd, args[0], source.KindSysdiagnose); err != nil {
 				return err

@@ -91,6 +91,7 @@ func TestIOSCheckSysdiagnose(t *testing.T) {
 					"ps_thread heuristic " + alert.High.String():               1,
 					"crash_logs indicator " + alert.Critical.String():          1,
 					"mobile_installation indicator " + alert.Critical.String(): 2,
+					"wifi_known_networks indicator " + alert.Critical.String(): 1,
 					"crash_logs heuristic " + alert.High.String():              1,
 					"shutdown_log indicator " + alert.Critical.String():        1,
 					"shutdown_log heuristic " + alert.High.String():            1,

@@ -62,6 +62,7 @@ func Modules() []module.Module {
 		NewPSThread(),
 		NewCrashLogs(),
 		NewMobileInstallation(),
+		NewWiFiKnownNetworks(),
 	}
 }
 

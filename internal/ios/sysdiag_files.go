@@ -13,6 +13,7 @@ func SysdiagnoseFiles() []string {
 		{FSGlobs: []string{"ps.txt", "ps_thread.txt"}},
 		crashLogFiles,
 		mobileInstallationFiles,
+		wifiKnownNetworksFiles,
 	} {
 		out = append(out, q.FSGlobs...)
 	}

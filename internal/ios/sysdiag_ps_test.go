@@ -284,3 +284,27 @@ func FuzzParseMILine(f *testing.F) {
 		_ = parseMILine(l, time.UTC)
 	})
 }
+
+// wifi_known_networks: the networks with their dates for the timeline; the
+// network an indicator's app added raises an alert, the clean twin none.
+func TestWiFiKnownNetworksSysdiagnose(t *testing.T) {
+	idx := indexA(t, "[app:id = '"+sysdiag.PlantedBundle+"']")
+	c, err := runA(t, NewWiFiKnownNetworks(), openSysdiag(t, sysdiag.Spec{Planted: true}), idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Records) != 2 || len(c.Events) != 6 {
+		t.Fatalf("%d networks, %d events", len(c.Records), len(c.Events))
+	}
+	home := c.Records[1].(*knownNetwork)
+	if home.SSID != "HomeNet-5G" || home.JoinedByUserAt != "2024-11-02 18:20:05.000000" || home.AddReason != "4" {
+		t.Errorf("home network read as %+v", home)
+	}
+	if a := alertsWith(c, sysdiag.PlantedBundle); len(a) != 1 {
+		t.Errorf("alerts: %+v", c.Alerts)
+	}
+	clean, err := runA(t, NewWiFiKnownNetworks(), openSysdiag(t, sysdiag.Spec{}), idx)
+	if err != nil || len(clean.Alerts) != 0 || len(clean.Records) != 1 {
+		t.Errorf("clean twin: %d records, alerts %+v, %v", len(clean.Records), clean.Alerts, err)
+	}
+}

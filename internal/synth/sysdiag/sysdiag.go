@@ -8,6 +8,7 @@ package sysdiag
 import (
 	"archive/tar"
 	"compress/gzip"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"os"
@@ -75,6 +76,7 @@ func Files(s Spec) map[string][]byte {
 		f["crashes_and_spins/Retired/"+PlantedProcess+"-2025-04-06-120000.ips"] = []byte(`{"app_name":"` + PlantedProcess + `","timestamp":"2025-04-06 12:00:00.00 -0700","bug_type":"309","name":"` + PlantedProcess + `","os_version":"iPhone OS 18.4 (22E240)","incident_id":"2C5A3F3E-0000-4000-8000-000000000003"}` + "\n" +
 			`{"procName":"` + PlantedProcess + `","procPath":"` + PlantedDir + PlantedProcess + `","exception":{"type":"EXC_BAD_ACCESS","signal":"SIGSEGV"}}` + "\n")
 	}
+	f["WiFi/com.apple.wifi.known-networks.plist"] = []byte(knownNetworks(s))
 	f["logs/MobileInstallation/mobile_installation.log.0"] = []byte(mobileInstallationLog(s))
 	if s.IOS26 {
 		f["system_logs.logarchive/Extra/shutdown.0.log"] = []byte(lastReboot(s))
@@ -170,6 +172,28 @@ func mobileInstallationLog(s Spec) string {
 			"Mon Apr  7 07:20:45 2025 [234] <notice> (0x16b48f000) -[MIClientConnection uninstallIdentifiers:withOptions:completion:]: Uninstalling identifier " + PlantedBundle + "\n"
 	}
 	return l
+}
+
+// knownNetworks is the remembered Wi-Fi networks plist (XML form): a
+// home network joined by the user, and with Planted one added by
+// PlantedBundle.
+func knownNetworks(s Spec) string {
+	net := func(name, extra string) string {
+		return "<key>wifi.network.ssid." + name + "</key><dict>" +
+			"<key>SSID</key><data>" + base64.StdEncoding.EncodeToString([]byte(name)) + "</data>" +
+			"<key>AddedAt</key><date>2024-11-02T18:20:00Z</date>" +
+			"<key>JoinedByUserAt</key><date>2024-11-02T18:20:05Z</date>" +
+			"<key>JoinedBySystemAt</key><date>2025-04-07T05:02:11Z</date>" +
+			"<key>UpdatedAt</key><date>2025-04-07T05:02:11Z</date>" +
+			"<key>AddReason</key><integer>4</integer>" + extra + "</dict>"
+	}
+	body := net("HomeNet-5G", "")
+	if s.Planted {
+		body += net("FreeCoffeeWiFi", "<key>BundleID</key><string>"+PlantedBundle+"</string>")
+	}
+	return `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+		`<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">` + "\n" +
+		`<plist version="1.0"><dict>` + body + "</dict></plist>\n"
 }
 
 func filler(n int) []byte {
