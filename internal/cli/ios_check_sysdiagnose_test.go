@@ -129,6 +129,8 @@ func TestIOSCheckSysdiagnoseHostile(t *testing.T) {
 		sysdiag.Entry{Header: tar.Header{Typeflag: tar.TypeReg, Name: "../../ps.txt", Mode: 0o644}, Data: []byte("evil")},
 		sysdiag.Entry{Header: tar.Header{Typeflag: tar.TypeSymlink, Name: top + "/logs/out", Linkname: "/etc"}},
 		sysdiag.Entry{Header: tar.Header{Typeflag: tar.TypeLink, Name: top + "/ps_thread.txt", Linkname: "/etc/passwd"}},
+		// A crash report whose header line is 100 MB long.
+		sysdiag.Entry{Header: tar.Header{Typeflag: tar.TypeReg, Name: top + "/crashes_and_spins/huge.ips", Mode: 0o644}, Data: []byte(`{"name":"` + strings.Repeat("a", 100<<20) + `"}`)},
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -139,6 +141,9 @@ func TestIOSCheckSysdiagnoseHostile(t *testing.T) {
 	}
 	if countRecords(t, out, "ps") != 9 {
 		t.Error("ps.txt was not read beside the hostile entries")
+	}
+	if !strings.Contains(console, "failed: crash_logs") || !strings.Contains(console, "huge.ips is 100.0 MiB") || countRecords(t, out, "crash_logs") != 3 {
+		t.Errorf("the 100 MB crash report is not named, or stopped the others (%d reports read):\n%s", countRecords(t, out, "crash_logs"), console)
 	}
 
 	// Cut the archive in its last third: the files before the cut are
