@@ -161,7 +161,8 @@ func (s *Sysdiagnose) Links() []string {
 // in the part that could not be read.
 func (s *Sysdiagnose) Find(q IOSQuery) ([]IOSFile, error) {
 	if s.dump != nil {
-		return s.dump.Find(q)
+		files, err := s.dump.Find(q)
+		return withoutAppleDouble(files), err
 	}
 	seen := map[string]bool{}
 	var out []IOSFile
@@ -185,6 +186,21 @@ func (s *Sysdiagnose) Find(q IOSQuery) ([]IOSFile, error) {
 }
 
 var _ IOS = (*Sysdiagnose)(nil)
+
+// isAppleDouble reports whether name is a macOS "._" sidecar: a sysdiagnose
+// copied through a Mac and re-archived carries one beside each file,
+// holding only metadata, and "*.ips" matches "._x.ips".
+func isAppleDouble(name string) bool { return strings.HasPrefix(path.Base(name), "._") }
+
+func withoutAppleDouble(files []IOSFile) []IOSFile {
+	out := files[:0]
+	for _, f := range files {
+		if !isAppleDouble(f.Path) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // errNotKept is the error of a file that matched but was not kept.
 var errNotKept = errors.New("not read")

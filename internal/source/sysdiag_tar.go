@@ -123,7 +123,7 @@ func scanTar(r io.Reader, name string, keep []string, lim TarLimits) (*memTree, 
 		default:
 			continue // folders, devices, FIFOs: nothing to read
 		}
-		if !matchAny(keep, rel) {
+		if !matchAny(keep, rel) || isAppleDouble(rel) {
 			continue
 		}
 		switch {

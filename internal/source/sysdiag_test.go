@@ -15,7 +15,7 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/synth/sysdiag"
 )
 
-var sysdiagKeep = []string{"ps.txt", "ps_thread.txt", "system_logs.logarchive/Extra/shutdown.log", "system_logs.logarchive/Extra/shutdown.*.log"}
+var sysdiagKeep = []string{"crashes_and_spins/*.ips", "ps.txt", "ps_thread.txt", "system_logs.logarchive/Extra/shutdown.log", "system_logs.logarchive/Extra/shutdown.*.log"}
 
 // Both forms of a sysdiagnose give the same files, found by the same globs
 // relative to the sysdiagnose folder, and the capture time from its name.
@@ -88,7 +88,11 @@ func TestSysdiagnoseHostileEntries(t *testing.T) {
 		sysdiag.Entry{Header: tar.Header{Typeflag: tar.TypeSymlink, Name: top + "/ps_thread.txt", Linkname: "/etc/passwd"}},
 		sysdiag.Entry{Header: tar.Header{Typeflag: tar.TypeLink, Name: top + "/system_logs.logarchive/Extra/shutdown.1.log", Linkname: "../../etc/shadow"}},
 		sysdiag.Entry{Header: tar.Header{Typeflag: tar.TypeLink, Name: top + "/system_logs.logarchive/Extra/shutdown.2.log", Linkname: top + "/system_logs.logarchive/Extra/shutdown.log"}},
+		sysdiag.Entry{Header: tar.Header{Typeflag: tar.TypeReg, Name: top + "/crashes_and_spins/._Signal.ips", Mode: 0o644}, Data: []byte("\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ")},
 	), TarLimits{})
+	if _, ok := tr.files["crashes_and_spins/._Signal.ips"]; ok {
+		t.Error("a macOS ._ sidecar was kept as a crash report")
+	}
 	if b, _ := fs.ReadFile(tr, "ps.txt"); bytes.Contains(b, []byte("/evil")) {
 		t.Error("an entry named ../ps.txt replaced ps.txt")
 	}
