@@ -111,6 +111,9 @@ func TestIOSCheckSysdiagnose(t *testing.T) {
 			if s := readSummary(t, out); s.Evidence.Type != "sysdiagnose" {
 				t.Errorf("evidence type %q", s.Evidence.Type)
 			}
+			if !strings.Contains(console, "unified log (system_logs.logarchive) was not checked") {
+				t.Errorf("%s: the run does not say the unified log was not checked", p)
+			}
 			if strings.Contains(console, "failed:") {
 				t.Errorf("%s: a module failed:\n%s", p, console)
 			}
