@@ -12,6 +12,7 @@ import (
 var kindCommands = map[source.Kind]string{
 	source.KindIOSBackup:     "ios check-backup",
 	source.KindIOSFS:         "ios check-fs",
+	source.KindSysdiagnose:   "ios check-sysdiagnose",
 	source.KindAndroidQF:     "android check-androidqf",
 	source.KindBugreport:     "android check-bugreport",
 	source.KindAndroidBackup: "android check-backup",

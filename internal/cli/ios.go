@@ -11,6 +11,7 @@ func newIOSCmd(app *App) *cobra.Command {
 	cmd.AddCommand(
 		newIOSCheckBackupCmd(app),
 		newIOSCheckFSCmd(app),
+		newIOSCheckSysdiagnoseCmd(app),
 		newIOSDecryptBackupCmd(app),
 		newIOSExtractKeyCmd(app),
 		newMVTCheckIOCsCmd(app),

@@ -57,6 +57,12 @@ func Modules() []module.Module {
 		NewApplications(),
 		NewCalendar(),
 		NewGlobalPreferences(),
+		// sysdiagnose only
+		NewPS(),
+		NewPSThread(),
+		NewCrashLogs(),
+		NewMobileInstallation(),
+		NewWiFiKnownNetworks(),
 	}
 }
 

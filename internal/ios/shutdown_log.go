@@ -34,6 +34,9 @@ var shutdownLogFiles = source.IOSQuery{
 	FSGlobs: []string{
 		"private/var/db/diagnostics/shutdown.log",
 		"private/var/db/diagnostics/shutdown.*.log",
+		// in a sysdiagnose
+		"system_logs.logarchive/Extra/shutdown.log",
+		"system_logs.logarchive/Extra/shutdown.*.log",
 	},
 }
 
@@ -221,7 +224,7 @@ func (*ShutdownLog) Describe() module.Descriptor {
 		MVTName:     "ShutdownLog",
 		Description: "Processes still running at each shutdown (shutdown.log), with Pegasus-style path checks",
 		Artifact:    "Processes still running at shutdown (shutdown.log)",
-		Evidence:    iosFilesystem,
+		Evidence:    []module.Evidence{module.IOSFilesystem, module.Sysdiagnose},
 		Sensitive:   module.Fields{},
 		Version:     1,
 	}
@@ -238,18 +241,21 @@ func (m *ShutdownLog) Run(ctx context.Context, in *module.Input, out module.Emit
 		return err
 	}
 	var errs []error
+	// A sysdiagnose can hold the same reboots in shutdown.log and in a
+	// rotated shutdown.0.log: each reboot is reported once.
+	seen := map[string]bool{}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := m.readLog(in, src, f, out); err != nil {
+		if err := m.readLog(in, src, f, seen, out); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (m *ShutdownLog) readLog(in *module.Input, src source.IOS, f source.IOSFile, out module.Emitter) error {
+func (m *ShutdownLog) readLog(in *module.Input, src source.IOS, f source.IOSFile, seen map[string]bool, out module.Emitter) error {
 	fh, err := src.FS().Open(f.Path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", fileLabel(f), err)
@@ -258,6 +264,11 @@ func (m *ShutdownLog) readLog(in *module.Input, src source.IOS, f source.IOSFile
 	reboots, clients := 0, 0
 	err = parseShutdownLog(io.LimitReader(fh, maxShutdownLogSize), func(r *shutdownReboot) {
 		reboots++
+		if key := shutdownRebootKey(r); seen[key] {
+			return
+		} else if len(seen) < maxShutdownClients {
+			seen[key] = true
+		}
 		clients += len(r.Clients)
 		for _, c := range r.Clients {
 			out.Record(c)
@@ -280,6 +291,17 @@ func (m *ShutdownLog) readLog(in *module.Input, src source.IOS, f source.IOSFile
 			"file", fileLabel(f))
 	}
 	return nil
+}
+
+// shutdownRebootKey identifies a reboot across log files: its date, its
+// delays and its clients.
+func shutdownRebootKey(r *shutdownReboot) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%d", r.Isodate, r.Delays)
+	for _, c := range r.Clients {
+		fmt.Fprintf(&b, "\x00%d %s", c.PID, c.Client)
+	}
+	return b.String()
 }
 
 // shutdownRebootSummary is the event of a reboot-level alert.
