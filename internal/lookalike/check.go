@@ -140,7 +140,12 @@ func (c *Checker) checkHost(h host) *Finding {
 	}
 	// 2. One typing mistake away from the brand's name.
 	for _, t := range c.targets {
-		if kind := typoOf(labelSkel, t); kind != "" {
+		kind := typoOf(labelSkel, t)
+		if kind == "" && h.labelU == h.label {
+			// The skeleton turns m into rn; compare the name as typed too (googme).
+			kind = typoOf(h.label, target{word: t.word, skel: t.word})
+		}
+		if kind != "" {
 			b := c.brands[t.brand].Name
 			return c.finding(h, t, Typosquat, fmt.Sprintf("%s imitates %s: “%s” is “%s” with %s, a common trick to catch people who read quickly.", shown, b, h.labelU, t.word, typoPhrase(kind)))
 		}
