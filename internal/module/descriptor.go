@@ -49,6 +49,8 @@ const (
 	Bugreport     Evidence = "android_bugreport"
 	AndroidBackup Evidence = "android_backup"
 	IntrusionLogs Evidence = "android_intrusion_logs"
+	// URLList is a list of links given on the command line (check-url).
+	URLList Evidence = "url_list"
 )
 
 // Sensitivity says what a sensitive field holds, which decides how it is
