@@ -51,6 +51,8 @@ const (
 	IntrusionLogs Evidence = "android_intrusion_logs"
 	// URLList is a list of links given on the command line (check-url).
 	URLList Evidence = "url_list"
+	// Email is .eml files, mbox files or folders of them (check-email).
+	Email Evidence = "email"
 )
 
 // Sensitivity says what a sensitive field holds, which decides how it is
