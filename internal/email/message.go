@@ -42,8 +42,8 @@ type Message struct {
 	Forwarded   int          `json:"forwarded_messages,omitempty"` // message/rfc822 parts unwrapped
 	// ForwardedFrom are the senders of forwarded messages.
 	ForwardedFrom []string `json:"forwarded_from,omitempty"`
-	Problems    []string     `json:"problems,omitempty"`           // what could not be read
-	fromNames   []string
+	Problems      []string `json:"problems,omitempty"` // what could not be read
+	fromNames     []string
 }
 
 // Link is a link in a text or HTML part; Text is what the HTML showed for it.
