@@ -42,6 +42,7 @@ type Checker struct {
 	own     map[string]int // registrable domain -> brand
 	country map[string]int // brand label whose country variants (google.com.br) are the brand's own
 	targets []target
+	cache   hostCache
 }
 
 // New builds a checker for brands (DefaultBrands, plus user brands and ProtectedBrand values).

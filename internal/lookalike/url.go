@@ -12,11 +12,17 @@ func (c *Checker) CheckURL(raw string) *Finding {
 	if !ok {
 		return nil
 	}
+	ui := userinfoHost(l.userinfo)
+	if ui == "" {
+		if f, ok := c.cache.get(l.host); ok {
+			return f
+		}
+	}
 	h, err := normalizeHost(l.host)
 	if err != nil {
 		return nil
 	}
-	if ui := userinfoHost(l.userinfo); ui != "" {
+	if ui != "" {
 		f := &Finding{Host: h.unicode, Technique: UserInfoTrick}
 		brand := "another address"
 		if uh, err := normalizeHost(ui); err == nil {
@@ -30,10 +36,12 @@ func (c *Checker) CheckURL(raw string) *Finding {
 		f.Sentence = fmt.Sprintf("This link seems to go to %s, but everything before “@” is ignored: it really opens %s.", ui, h.unicode)
 		return f
 	}
-	if h.ip {
-		return nil
+	var f *Finding
+	if !h.ip {
+		f = c.checkHost(h)
 	}
-	return c.checkHost(h)
+	c.cache.put(l.host, f)
+	return f
 }
 
 // userinfoHost returns the user-info part of a URL when it looks like a host name (it has a dot
