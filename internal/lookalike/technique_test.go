@@ -155,3 +155,29 @@ func TestParseBrands(t *testing.T) {
 		t.Error("a brand without domains was accepted")
 	}
 }
+
+// The host cache gives the same answers as the first check, whatever the caller does with them,
+// and stays bounded.
+func TestHostCache(t *testing.T) {
+	c := New(DefaultBrands())
+	f1 := c.CheckURL("https://goolge.cm/a")
+	f1.Brand = "changed"
+	f2 := c.CheckURL("https://goolge.cm/b")
+	if f2 == nil || f2.Brand != "Google" {
+		t.Fatalf("cached answer changed: %+v", f2)
+	}
+	if c.CheckURL("https://www.amnesty.org/") != nil || c.CheckURL("https://www.amnesty.org/x") != nil {
+		t.Error("a clean host became a look-alike through the cache")
+	}
+	// user@host is never answered from the cache of the bare host.
+	if f := c.CheckURL("https://google.com@www.amnesty.org/"); f == nil || f.Technique != UserInfoTrick {
+		t.Errorf("user@host answered from the cache: %+v", f)
+	}
+	for i := 0; i < 3*cacheSize; i++ {
+		c.CheckURL("https://h" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + ".example/")
+		c.cache.put(strings.Repeat("y", 1+i%200)+string(rune(i)), nil)
+	}
+	if n := len(c.cache.m); n > cacheSize {
+		t.Errorf("cache holds %d hosts, bound is %d", n, cacheSize)
+	}
+}
