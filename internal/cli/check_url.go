@@ -71,7 +71,7 @@ line per link: verdict, link, reason.`,
 			if err != nil {
 				return err
 			}
-			links, err := readLinks(args, app.Stdin)
+			links, err := readLinks(args, app.Stdin, app.Stderr)
 			if err != nil {
 				return err
 			}
@@ -102,8 +102,12 @@ line per link: verdict, link, reason.`,
 	return cmd
 }
 
+// maxLinkLen is the longest line check-url reads as a link; longer lines are skipped with a
+// warning, and the other links are still checked.
+const maxLinkLen = 64 * 1024
+
 // readLinks gathers the links from the arguments, "-" meaning one link per line on stdin.
-func readLinks(args []string, stdin io.Reader) ([]string, error) {
+func readLinks(args []string, stdin io.Reader, warn io.Writer) ([]string, error) {
 	var links []string
 	for _, a := range args {
 		if a != "-" {
@@ -113,18 +117,31 @@ func readLinks(args []string, stdin io.Reader) ([]string, error) {
 		if stdin == nil {
 			return nil, usageError{errors.New(`"-" given but there is no standard input`)}
 		}
-		sc := bufio.NewScanner(stdin)
-		sc.Buffer(make([]byte, 64*1024), 1<<20)
-		for sc.Scan() {
-			if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
+		br := bufio.NewReaderSize(stdin, maxLinkLen)
+		for n := 1; ; n++ {
+			line, err := br.ReadSlice('\n')
+			if err == bufio.ErrBufferFull {
+				fmt.Fprintf(warn, "spyglass: line %d of the standard input is longer than %d kB and was not checked\n", n, maxLinkLen/1024)
+				for err == bufio.ErrBufferFull {
+					_, err = br.ReadSlice('\n')
+				}
+				if err == io.EOF {
+					break
+				}
+				continue
+			}
+			if l := strings.TrimSpace(string(line)); l != "" && !strings.HasPrefix(l, "#") {
 				if len(links) >= maxStdinLinks {
 					return nil, fmt.Errorf("more than %d links on stdin; split the list", maxStdinLinks)
 				}
 				links = append(links, l)
 			}
-		}
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("reading links from stdin: %w (a line is limited to 1 MB)", err)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("reading links from stdin: %w", err)
+			}
 		}
 	}
 	return links, nil

@@ -75,3 +75,19 @@ func TestCheckURLOutputFolder(t *testing.T) {
 		t.Fatalf("verdict %q, want suspicious", sum.Verdict)
 	}
 }
+
+// A hostile stdin (a 1 MB line, no final newline) costs one warning; the other links are checked.
+func TestCheckURLStdinLongLine(t *testing.T) {
+	app, out, errb := iocsApp(t, map[string]string{"HOME": t.TempDir()})
+	app.Stdin = strings.NewReader("https://goolge.cm/\n" + strings.Repeat("a", 1<<20) + "\nhttps://www.amnesty.org/")
+	if code := Execute(context.Background(), app, []string{"check-url", "--no-default-iocs", "-"}); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "line 2 of the standard input is longer than 64 kB") {
+		t.Errorf("stderr = %q", errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "suspicious\thttps://goolge.cm/") || !strings.HasPrefix(lines[1], "no_known_indicators\thttps://www.amnesty.org/") {
+		t.Errorf("stdout = %q", out.String())
+	}
+}
