@@ -26,6 +26,9 @@ type Brand struct {
 	// Words are ordinary words that are also brand names ("apple", "signal"), caught only when
 	// they make up a whole label, to avoid flagging pineapple.com.
 	Words []string `json:"words"`
+	// NoTypo lists names whose misspellings are ordinary words ("appleid" / "applied"): they
+	// are caught as written, not one typing mistake away.
+	NoTypo []string `json:"no_typo,omitempty"`
 }
 
 type brandFile struct {

@@ -2,6 +2,7 @@ package lookalike
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -34,6 +35,10 @@ type target struct {
 	word     string // as the brand writes it ("google")
 	skel     string // its skeleton ("google"; "grnail" for gmail)
 	embedded bool   // caught inside a longer label too
+	typo     bool   // one typing mistake away is caught too
+	// anyEnding: the same name under another ending is caught even on .com/.net/.org, where
+	// ordinary words ("signal.com") were registered long ago by unrelated businesses.
+	anyEnding bool
 }
 
 // Checker holds the brand list in the form the checks use. It is safe for concurrent use.
@@ -49,20 +54,22 @@ type Checker struct {
 func New(brands []Brand) *Checker {
 	c := &Checker{brands: brands, own: map[string]int{}, country: map[string]int{}}
 	seen := map[string]bool{}
-	add := func(bi int, w string, embedded bool) {
+	add := func(bi int, w string, t target) {
 		w = strings.ToLower(strings.TrimSpace(w))
 		if len(w) < 2 || seen[w] {
 			return
 		}
 		seen[w] = true
-		c.targets = append(c.targets, target{brand: bi, word: w, skel: skeleton(w), embedded: embedded})
+		t.brand, t.word, t.skel = bi, w, skeleton(w)
+		c.targets = append(c.targets, t)
 	}
 	for bi, b := range brands {
 		for _, n := range b.Names {
-			add(bi, n, true)
+			add(bi, n, target{embedded: true, typo: !slices.Contains(b.NoTypo, n), anyEnding: true})
 		}
 		for _, w := range b.Words {
-			add(bi, w, false)
+			// Ordinary words: typos only of long ones (apply.com is not Apple).
+			add(bi, w, target{typo: len(w) >= 7})
 		}
 		for _, d := range b.Domains {
 			d = strings.ToLower(strings.TrimSpace(d))
@@ -74,7 +81,9 @@ func New(brands []Brand) *Checker {
 			c.own[h.reg] = bi
 			if len(h.label) >= 4 && (h.suffix == "com" || h.suffix == "org" || h.suffix == "net") {
 				c.country[h.label] = bi
-				add(bi, h.label, len(h.label) >= 6)
+				// The labels of the brand's other domains (gstatic, blogger): only the same
+				// name under another ending; their typos are ordinary words (static, logger).
+				add(bi, h.label, target{anyEnding: true})
 			}
 		}
 	}
@@ -124,6 +133,9 @@ func (c *Checker) checkHost(h host) *Finding {
 		case unicodeLabel:
 			return c.finding(h, t, Homoglyph, fmt.Sprintf("%s imitates %s: it is written with letters from another alphabet (%s) that look like “%s”, but it is a different address.", shown, b, strings.Join(sc, " and "), t.word))
 		case h.label == t.word:
+			if !t.anyEnding && (h.suffix == "com" || h.suffix == "net" || h.suffix == "org") {
+				continue
+			}
 			return c.finding(h, t, TLDSwap, fmt.Sprintf("%s imitates %s: it uses the name “%s” with a different ending (.%s), and it does not belong to %s.", shown, b, t.word, h.suffix, b))
 		default:
 			return c.finding(h, t, Homoglyph, fmt.Sprintf("%s imitates %s: “%s” replaces letters of “%s” with look-alike characters (such as 1 for l or 0 for o).", shown, b, h.label, t.word))
@@ -144,7 +156,7 @@ func (c *Checker) checkHost(h host) *Finding {
 		kind := typoOf(labelSkel, t)
 		if kind == "" && h.labelU == h.label {
 			// The skeleton turns m into rn; compare the name as typed too (googme).
-			kind = typoOf(h.label, target{word: t.word, skel: t.word})
+			kind = typoOf(h.label, target{word: t.word, skel: t.word, typo: t.typo})
 		}
 		if kind != "" {
 			b := c.brands[t.brand].Name
@@ -174,7 +186,7 @@ func (c *Checker) finding(h host, t target, tech Technique, sentence string) *Fi
 // letters) are left out: nearly every short name is one letter from another. Five-letter words
 // must keep their first letter, so that "email" is not taken for "gmail".
 func typoOf(label string, t target) string {
-	if len(t.word) < 5 || len(label) < 4 {
+	if !t.typo || len(t.word) < 5 || len(label) < 4 {
 		return ""
 	}
 	if d := len(label) - len(t.skel); d > 1 || d < -1 {
