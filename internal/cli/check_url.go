@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/lookalike"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 	"github.com/spyglass-forensics/spyglass/internal/phishing"
@@ -75,10 +77,14 @@ line per link: verdict, link, reason.`,
 			if err != nil {
 				return err
 			}
-			if f.output == "" {
-				return printLinkVerdicts(app, &f, checker, links)
+			var exp *ioc.Expander
+			if f.expandURLs {
+				exp = ioc.NewExpander(app.HTTPClient)
 			}
-			mods := []module.Module{phishing.NewLinks(checker)}
+			if f.output == "" {
+				return printLinkVerdicts(cmd.Context(), app, &f, checker, exp, links)
+			}
+			mods := []module.Module{phishing.NewLinks(checker).WithExpander(exp)}
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "check-url",
 				target:       fmt.Sprintf("%d links", len(links)),
@@ -98,6 +104,7 @@ line per link: verdict, link, reason.`,
 	fl.StringVarP(&f.output, "output", "o", "", "folder for the results (created if missing)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only warnings, errors and the final summary")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print debug messages on the console")
+	fl.BoolVar(&f.expandURLs, "expand-urls", false, "contact URL shorteners to expand short links (network access)")
 	p.register(cmd)
 	return cmd
 }
@@ -148,7 +155,7 @@ func readLinks(args []string, stdin io.Reader, warn io.Writer) ([]string, error)
 }
 
 // printLinkVerdicts is check-url without -o: one line per link, verdict first.
-func printLinkVerdicts(app *App, f *checkFlags, c *lookalike.Checker, links []string) error {
+func printLinkVerdicts(ctx context.Context, app *App, f *checkFlags, c *lookalike.Checker, exp *ioc.Expander, links []string) error {
 	idx, _, err := f.iocs.load(app)
 	if err != nil {
 		return err
@@ -158,7 +165,7 @@ func printLinkVerdicts(app *App, f *checkFlags, c *lookalike.Checker, links []st
 		fmt.Fprintf(w, "%s\t-\tno link was given\n", phishing.NothingChecked)
 	}
 	for _, l := range links {
-		r := phishing.CheckLink(idx, c, l)
+		r := phishing.CheckLinkExpanded(ctx, idx, c, exp, l)
 		fmt.Fprintf(w, "%s\t%s\t%s\n", r.Verdict, printable(l), printable(r.Reason))
 	}
 	return w.Flush()

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,5 +90,34 @@ func TestCheckURLStdinLongLine(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "suspicious\thttps://goolge.cm/") || !strings.HasPrefix(lines[1], "no_known_indicators\thttps://www.amnesty.org/") {
 		t.Errorf("stdout = %q", out.String())
+	}
+}
+
+// --expand-urls follows a short link and checks where it leads; without it no request is made
+// (iocsApp's client fails the test on any request).
+func TestCheckURLExpand(t *testing.T) {
+	app, out, errb := iocsApp(t, map[string]string{"HOME": t.TempDir()})
+	if code := Execute(context.Background(), app, []string{"check-url", "--no-default-iocs", "https://bit.ly/3xYz"}); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.HasPrefix(out.String(), "no_known_indicators\t") {
+		t.Errorf("without --expand-urls: %q", out.String())
+	}
+	app, out, errb = iocsApp(t, map[string]string{"HOME": t.TempDir()})
+	requests := 0
+	app.HTTPClient = &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+		requests++
+		if r.URL.Host != "bit.ly" {
+			t.Errorf("request to %s: only the shortener may be contacted", r.URL)
+		}
+		h := http.Header{}
+		h.Set("Location", "https://accounts.google.com.security-check.xyz/login")
+		return &http.Response{StatusCode: http.StatusMovedPermanently, Header: h, Body: http.NoBody, Request: r}, nil
+	})}
+	if code := Execute(context.Background(), app, []string{"check-url", "--no-default-iocs", "--expand-urls", "https://bit.ly/3xYz"}); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if requests != 1 || !strings.HasPrefix(out.String(), "suspicious\thttps://bit.ly/3xYz\tthe short link leads to https://accounts.google.com.security-check.xyz/login: ") {
+		t.Errorf("requests %d, output %q", requests, out.String())
 	}
 }

@@ -5,14 +5,19 @@ import (
 	"fmt"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/lookalike"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 // Links checks the links given to check-url (module.Input.Source is a []string).
 type Links struct {
-	checker *lookalike.Checker
+	checker  *lookalike.Checker
+	expander *ioc.Expander
 }
+
+// WithExpander makes the module follow short links through e (--expand-urls).
+func (l *Links) WithExpander(e *ioc.Expander) *Links { l.expander = e; return l }
 
 // NewLinks returns the links module; checker holds the brands and protected domains (nil skips
 // look-alike detection, as for -l).
@@ -40,7 +45,7 @@ func (l *Links) Run(ctx context.Context, in *module.Input, out module.Emitter) e
 		if i%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		r := CheckLink(in.IOCs, l.checker, raw)
+		r := CheckLinkExpanded(ctx, in.IOCs, l.checker, l.expander, raw)
 		out.Record(r)
 		switch r.Verdict {
 		case IndicatorsFound:

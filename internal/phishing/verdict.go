@@ -3,6 +3,7 @@
 package phishing
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
@@ -39,6 +40,34 @@ type LinkResult struct {
 	Brand     string           `json:"brand,omitempty"`
 	Technique string           `json:"technique,omitempty"`
 	Indicator *alert.Indicator `json:"matched_indicator,omitempty"`
+	// Expanded lists where a short link led, when --expand-urls allowed following it.
+	Expanded []string `json:"expanded_url,omitempty"`
+}
+
+// CheckLinkExpanded is CheckLink that first follows a short link (bit.ly, t.co…) when e is not
+// nil, and checks every address it leads to: the link's verdict is the worst of them.
+func CheckLinkExpanded(ctx context.Context, idx *ioc.Index, c *lookalike.Checker, e *ioc.Expander, raw string) LinkResult {
+	r := CheckLink(idx, c, raw)
+	if e == nil || r.Verdict == IndicatorsFound || !e.IsShortener(raw) {
+		return r
+	}
+	exp := e.Expand(ctx, raw)
+	for _, u := range exp.Chain {
+		sub := CheckLink(idx, c, u)
+		if sub.Verdict == IndicatorsFound || sub.Verdict == Suspicious && r.Verdict != Suspicious {
+			sub.Reason = "the short link leads to " + u + ": " + sub.Reason
+			sub.URL = raw
+			r = sub
+		}
+		if r.Verdict == IndicatorsFound {
+			break
+		}
+	}
+	r.Expanded = exp.Chain
+	if exp.Err != nil && len(exp.Chain) == 0 && r.Verdict == NoKnownIndicators {
+		r.Reason += fmt.Sprintf("; the short link could not be followed (%v)", exp.Err)
+	}
+	return r
 }
 
 // CheckLink checks one link against the indicators first, then for look-alikes.
