@@ -270,6 +270,11 @@ func (p *parser) htmlLinks(r io.Reader) {
 		case html.TextToken:
 			if inA && text.Len() < 1024 {
 				text.Write(z.Text())
+			} else if !inA {
+				// A bare address in the visible text is a link too, once copied.
+				for _, u := range ioc.ExtractURLs(string(z.Text())) {
+					p.addLink(u, "")
+				}
 			}
 		}
 	}

@@ -44,7 +44,7 @@ const phish = "From: \"Google Security\" <no-reply@accounts-goolge.com>\r\n" +
 	"Authentication-Results: mx.example.org; spf=fail smtp.mailfrom=accounts-goolge.com; dkim=none; dmarc=fail header.from=accounts-goolge.com\r\n" +
 	"Subject: Security alert\r\nDate: Mon, 02 Sep 2019 10:00:00 +0000\r\n" +
 	"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
-	"<a href=\"https://evil.example/x\">https://accounts.google.com</a>\r\n"
+	"<a href=\"https://evil.example/x\">https://accounts.google.com</a> or copy https://goolge.cm/reset\r\n"
 
 const clean = "From: Alice <alice@example.org>\r\nSubject: Minutes\r\nDate: Tue, 03 Sep 2019 10:00:00 +0000\r\n" +
 	"Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org; dmarc=pass\r\n" +
@@ -65,7 +65,7 @@ func TestPhishingMessage(t *testing.T) {
 		}
 	}
 	m := c.Records[0].(*Message)
-	if len(m.Links) != 1 || m.Links[0].Text != "https://accounts.google.com" {
+	if len(m.Links) != 2 || m.Links[0].Text != "https://accounts.google.com" || m.Links[1].URL != "https://goolge.cm/reset" {
 		t.Errorf("links = %+v", m.Links)
 	}
 }
