@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spyglass-forensics/spyglass/internal/email"
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
@@ -32,7 +33,11 @@ Maildir works too). Forwarded messages (message/rfc822) are unwrapped and checke
 			if err != nil {
 				return err
 			}
-			mods := []module.Module{email.New(checker)}
+			mod := email.New(checker)
+			if f.expandURLs {
+				mod.WithExpander(ioc.NewExpander(app.HTTPClient))
+			}
+			mods := []module.Module{mod}
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "check-email",
 				target:       args[0],
@@ -51,6 +56,7 @@ Maildir works too). Forwarded messages (message/rfc822) are unwrapped and checke
 	fl.StringVarP(&f.output, "output", "o", "", "folder for the results (created if missing)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only warnings, errors and the final summary")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print debug messages on the console")
+	fl.BoolVar(&f.expandURLs, "expand-urls", false, "contact URL shorteners to expand short links (network access)")
 	fl.BoolVar(&f.redact, "redact", false, "hide subjects and addresses in report.html (the JSON files keep them)")
 	p.register(cmd)
 	return cmd

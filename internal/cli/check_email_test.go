@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,5 +72,36 @@ func TestCheckEmailEndToEnd(t *testing.T) {
 	b, _ = os.ReadFile(filepath.Join(out, "email.json"))
 	if err := json.Unmarshal(b, &recs); err != nil || len(recs) != 2 {
 		t.Fatalf("email.json: %v, %d records", err, len(recs))
+	}
+}
+
+// --expand-urls follows a short link in a message and checks where it leads.
+func TestCheckEmailExpandURLs(t *testing.T) {
+	ev := t.TempDir()
+	msg := "From: Alice <alice@example.org>\nSubject: doc\nContent-Type: text/plain\n\nhttps://bit.ly/3xYz\n"
+	if err := os.WriteFile(filepath.Join(ev, "m.eml"), []byte(msg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	verdict := func(args ...string) string {
+		app, _, errb := iocsApp(t, map[string]string{"HOME": t.TempDir()})
+		app.HTTPClient = &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+			h := http.Header{}
+			h.Set("Location", "https://accounts.google.com.security-check.xyz/login")
+			return &http.Response{StatusCode: http.StatusFound, Header: h, Body: http.NoBody, Request: r}, nil
+		})}
+		out := filepath.Join(t.TempDir(), "out")
+		if code := Execute(context.Background(), app, append([]string{"check-email", "-q", "--no-default-iocs", "-o", out}, append(args, ev)...)); code != ExitOK {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		var sum struct{ Verdict string }
+		b, _ := os.ReadFile(filepath.Join(out, "summary.json"))
+		_ = json.Unmarshal(b, &sum)
+		return sum.Verdict
+	}
+	if v := verdict(); v != "no_known_indicators" {
+		t.Errorf("without --expand-urls: %s", v)
+	}
+	if v := verdict("--expand-urls"); v != "suspicious" {
+		t.Errorf("with --expand-urls: %s, want suspicious", v)
 	}
 }

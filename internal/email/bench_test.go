@@ -38,7 +38,7 @@ func BenchmarkMbox(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			checkMessage(idx, c, m, func(alert.Alert) {})
+			checkMessage(idx, c, m, nil, func(alert.Alert) {})
 			_, _ = io.Copy(io.Discard, r)
 		}
 	}

@@ -11,6 +11,9 @@ import (
 	"golang.org/x/net/publicsuffix"
 )
 
+// maxExpansions bounds the short links followed per message: each one is a network request.
+const maxExpansions = 20
+
 var (
 	heuristicAuthFailed = &alert.Heuristic{
 		ID:    "email.authentication_failed",
@@ -39,7 +42,10 @@ var (
 // checkMessage raises the alerts of one message. Indicators first (CRITICAL), then the
 // heuristics (look-alikes MEDIUM, authentication failures and display-name spoofing MEDIUM,
 // Reply-To to another domain LOW).
-func checkMessage(idx *ioc.Index, c *lookalike.Checker, m *Message, alertf func(alert.Alert)) {
+//
+// expand, when not nil (--expand-urls), returns where a short link leads; those addresses are
+// checked as links of the message too.
+func checkMessage(idx *ioc.Index, c *lookalike.Checker, m *Message, expand func(string) []string, alertf func(alert.Alert)) {
 	ioc := func(what, value string, match *ioc.Match) {
 		alertf(alert.Alert{Level: alert.Critical, EventTime: m.Date, Event: m, Indicator: match.Indicator(),
 			Message: fmt.Sprintf("Email %q: %s %s matches the indicator %q of %s", m.Subject, what, value, match.Value, match.Collection)})
@@ -88,7 +94,23 @@ func checkMessage(idx *ioc.Index, c *lookalike.Checker, m *Message, alertf func(
 			}
 		}
 	}
-	for _, l := range m.Links {
+	links := m.Links
+	if expand != nil {
+		expanded := 0
+		for _, l := range m.Links {
+			if expanded == maxExpansions {
+				break
+			}
+			if chain := expand(l.URL); len(chain) > 0 {
+				expanded++
+				m.Expanded = append(m.Expanded, chain...)
+				for _, u := range chain {
+					links = append(links[:len(links):len(links)], Link{URL: u})
+				}
+			}
+		}
+	}
+	for _, l := range links {
 		if match := idx.CheckURL(l.URL); match != nil {
 			ioc("the link", l.URL, match)
 			continue

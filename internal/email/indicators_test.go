@@ -60,7 +60,7 @@ func TestIndicatorMatches(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []alert.Alert
-		checkMessage(idx, c, parsed, func(a alert.Alert) { got = append(got, a) })
+		checkMessage(idx, c, parsed, nil, func(a alert.Alert) { got = append(got, a) })
 		if cr := critical(got); len(cr) != 1 || cr[0].Indicator.Name != "TestPhish" {
 			t.Errorf("%s: alerts %+v", pattern, got)
 		}
@@ -75,7 +75,7 @@ func TestIndicatorMatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []alert.Alert
-	checkMessage(idx, c, parsed, func(a alert.Alert) { got = append(got, a) })
+	checkMessage(idx, c, parsed, nil, func(a alert.Alert) { got = append(got, a) })
 	if len(critical(got)) == 0 {
 		t.Errorf("the sender from Amnesty's embedded phishing list was not matched: %+v", got)
 	}

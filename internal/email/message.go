@@ -28,15 +28,17 @@ const (
 
 // Message is one email as spyglass records it in email.json.
 type Message struct {
-	File        string       `json:"file"`
-	Index       int          `json:"index"` // 1-based position in an mbox; 1 for a single file
-	Date        string       `json:"date"`
-	Subject     string       `json:"subject"`
-	From        []string     `json:"from"`
-	ReplyTo     []string     `json:"reply_to,omitempty"`
-	ReturnPath  string       `json:"return_path,omitempty"`
-	Sender      string       `json:"sender,omitempty"`
-	Links       []Link       `json:"links"`
+	File       string   `json:"file"`
+	Index      int      `json:"index"` // 1-based position in an mbox; 1 for a single file
+	Date       string   `json:"date"`
+	Subject    string   `json:"subject"`
+	From       []string `json:"from"`
+	ReplyTo    []string `json:"reply_to,omitempty"`
+	ReturnPath string   `json:"return_path,omitempty"`
+	Sender     string   `json:"sender,omitempty"`
+	Links      []Link   `json:"links"`
+	// Expanded lists where short links led (--expand-urls).
+	Expanded    []string     `json:"expanded_urls,omitempty"`
 	Attachments []Attachment `json:"attachments"`
 	Auth        []AuthResult `json:"authentication,omitempty"`
 	Forwarded   int          `json:"forwarded_messages,omitempty"` // message/rfc822 parts unwrapped

@@ -13,14 +13,19 @@ import (
 	"path/filepath"
 
 	"github.com/spyglass-forensics/spyglass/internal/alert"
+	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/lookalike"
 	"github.com/spyglass-forensics/spyglass/internal/module"
 )
 
 // Emails is the check-email module. module.Input.Source is a []string of paths.
 type Emails struct {
-	checker *lookalike.Checker
+	checker  *lookalike.Checker
+	expander *ioc.Expander
 }
+
+// WithExpander makes the module follow short links through e (--expand-urls).
+func (e *Emails) WithExpander(x *ioc.Expander) *Emails { e.expander = x; return e }
 
 // New returns the module; checker holds the brands and --protect domains.
 func New(checker *lookalike.Checker) *Emails {
@@ -62,7 +67,7 @@ func (e *Emails) Run(ctx context.Context, in *module.Input, out module.Emitter) 
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			read += e.file(fsys, f, filepath.Join(filepath.Dir(abs), f), in, out)
+			read += e.file(ctx, fsys, f, filepath.Join(filepath.Dir(abs), f), in, out)
 		}
 	}
 	if read == 0 {
@@ -72,7 +77,7 @@ func (e *Emails) Run(ctx context.Context, in *module.Input, out module.Emitter) 
 }
 
 // file checks the messages of one file and returns how many were read.
-func (e *Emails) file(fsys fs.FS, name, shown string, in *module.Input, out module.Emitter) int {
+func (e *Emails) file(ctx context.Context, fsys fs.FS, name, shown string, in *module.Input, out module.Emitter) int {
 	f, err := fsys.Open(name)
 	if err != nil {
 		in.Log.Warn(fmt.Sprintf("cannot open %s: %v", shown, err))
@@ -82,7 +87,7 @@ func (e *Emails) file(fsys fs.FS, name, shown string, in *module.Input, out modu
 	br := bufio.NewReaderSize(f, 64*1024)
 	head, _ := br.Peek(5)
 	if !looksLikeMbox(head) {
-		return e.one(br, shown, 1, in, out)
+		return e.one(ctx, br, shown, 1, in, out)
 	}
 	mb := newMboxReader(br)
 	n := 0
@@ -95,11 +100,11 @@ func (e *Emails) file(fsys fs.FS, name, shown string, in *module.Input, out modu
 			in.Log.Warn(fmt.Sprintf("%s: reading the mbox stopped at message %d: %v", shown, i, err))
 			return n
 		}
-		n += e.one(r, shown, i, in, out)
+		n += e.one(ctx, r, shown, i, in, out)
 	}
 }
 
-func (e *Emails) one(r io.Reader, file string, index int, in *module.Input, out module.Emitter) int {
+func (e *Emails) one(ctx context.Context, r io.Reader, file string, index int, in *module.Input, out module.Emitter) int {
 	m, err := parseMessage(r, file, index)
 	if err != nil {
 		in.Log.Warn(fmt.Sprintf("message %d of %s was not checked: %v", index, file, err))
@@ -115,6 +120,15 @@ func (e *Emails) one(r io.Reader, file string, index int, in *module.Input, out 
 	for _, l := range m.Links {
 		out.URL(module.URL{URL: l.URL, Timestamp: m.Date, Source: "email"})
 	}
-	checkMessage(in.IOCs, e.checker, m, func(a alert.Alert) { out.Alert(a) })
+	var expand func(string) []string
+	if e.expander != nil {
+		expand = func(u string) []string {
+			if !e.expander.IsShortener(u) {
+				return nil
+			}
+			return e.expander.Expand(ctx, u).Chain
+		}
+	}
+	checkMessage(in.IOCs, e.checker, m, expand, func(a alert.Alert) { out.Alert(a) })
 	return 1
 }
