@@ -87,12 +87,14 @@ type checkSpec struct {
 	platform     string // "ios" or "android"
 	// describe, if set, tells the device details once the jobs are built.
 	describe func() report.Evidence
+	// notAPath marks a target that names no file (check-url's links).
+	notAPath bool
 }
 
 // runCheck is the flow every check-* command shares: indicators, output
 // folder, logs, modules, result files and the console summary.
 func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) (err error) {
-	if _, err := os.Stat(spec.target); err != nil {
+	if _, err := os.Stat(spec.target); err != nil && !spec.notAPath {
 		return fmt.Errorf("cannot read %s: %w", spec.target, err)
 	}
 	if f.module != "" && findModule(spec.modules, f.module) == nil {

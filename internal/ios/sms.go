@@ -9,6 +9,7 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/phishing"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 	"github.com/spyglass-forensics/spyglass/internal/sqlitedb"
 )
@@ -161,6 +162,8 @@ func smsCheck(idx *ioc.Index, rec any, text string, links []string, isodate stri
 	}
 	if u, match := idx.MessageLinkMatch(links, text); match != nil {
 		out.Alert(iocAlert(alert.Critical, matchMessage(u, match), isodate, rec, match))
+	} else if a := phishing.MessageLookalikeAlert(links, isodate, rec); a != nil {
+		out.Alert(*a)
 	}
 }
 

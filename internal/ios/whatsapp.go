@@ -9,6 +9,7 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/phishing"
 	"github.com/spyglass-forensics/spyglass/internal/source"
 	"github.com/spyglass-forensics/spyglass/internal/sqlitedb"
 )
@@ -168,6 +169,8 @@ func whatsappTexts(get func(column string) string) []string {
 func whatsappCheck(idx *ioc.Index, rec any, links, texts []string, when string, out module.Emitter) {
 	if u, match := idx.MessageLinkMatch(links, texts...); match != nil {
 		out.Alert(iocAlert(alert.Critical, matchMessage(u, match), when, rec, match))
+	} else if a := phishing.MessageLookalikeAlert(links, when, rec); a != nil {
+		out.Alert(*a)
 	}
 }
 

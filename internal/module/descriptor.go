@@ -54,6 +54,10 @@ const (
 	IntrusionLogs  = source.KindIntrusionLogs
 	NetworkCapture = source.KindNetworkCapture
 	NetworkLogs    = source.KindNetworkLogs
+	// URLList is a list of links given on the command line (check-url).
+	URLList = source.KindURLList
+	// Email is .eml files, mbox files or folders of them (check-email).
+	Email = source.KindEmail
 )
 
 // Sensitivity says what a sensitive field holds, which decides how it is

@@ -28,6 +28,10 @@ const (
 	// by their commands' arguments, not recognised from a folder.
 	KindNetworkCapture Kind = "network_capture"
 	KindNetworkLogs    Kind = "network_logs"
+	// Links given on the command line (check-url) and mail files
+	// (check-email) are named by their commands' arguments too.
+	KindURLList Kind = "url_list"
+	KindEmail   Kind = "email"
 )
 
 // Describe names the kind for a sentence: "this looks like <Describe>".
@@ -53,6 +57,10 @@ func (k Kind) Describe() string {
 		return "a network capture"
 	case KindNetworkLogs:
 		return "Zeek or Suricata logs"
+	case KindURLList:
+		return "a list of links"
+	case KindEmail:
+		return "e-mail messages"
 	}
 	return "evidence of an unknown kind"
 }

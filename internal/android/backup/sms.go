@@ -10,6 +10,7 @@ import (
 	"github.com/spyglass-forensics/spyglass/internal/alert"
 	"github.com/spyglass-forensics/spyglass/internal/ioc"
 	"github.com/spyglass-forensics/spyglass/internal/module"
+	"github.com/spyglass-forensics/spyglass/internal/phishing"
 )
 
 // telephonyDir is where the telephony provider's backup agent puts its files.
@@ -98,6 +99,9 @@ func (m SMS) emit(idx *ioc.Index, msg Message, out module.Emitter) {
 func (SMS) check(idx *ioc.Index, msg Message, out module.Emitter) {
 	shown, match := idx.MessageLinkMatch(msg.Links, msg.Body)
 	if match == nil {
+		if a := phishing.MessageLookalikeAlert(msg.Links, msg.ISODate, msg); a != nil {
+			out.Alert(*a)
+		}
 		return
 	}
 	out.Alert(alert.Alert{
