@@ -89,6 +89,9 @@ type checkSpec struct {
 	describe func() report.Evidence
 	// notAPath marks a target that names no file (check-url's links).
 	notAPath bool
+	// moreTargets are the other evidence paths of a command that takes
+	// several (check-pcap FILE…): -o must be outside each of them too.
+	moreTargets []string
 }
 
 // runCheck is the flow every check-* command shares: indicators, output
@@ -100,7 +103,16 @@ func runCheck(ctx context.Context, app *App, f *checkFlags, spec checkSpec) (err
 	if f.module != "" && findModule(spec.modules, f.module) == nil {
 		return usageError{fmt.Errorf("unknown module %q; spyglass %s -l lists them", f.module, spec.command)}
 	}
-	res, err := prepareOutput(f.output, spec.target, f.force)
+	evidencePath := spec.target
+	if spec.notAPath {
+		evidencePath = ""
+	}
+	for _, p := range spec.moreTargets {
+		if f.output != "" && (pathInside(f.output, p) || pathInside(p, f.output)) {
+			return usageError{fmt.Errorf("the output folder %s is inside the evidence %s, or holds it; choose a folder outside it so the evidence stays unmodified", f.output, p)}
+		}
+	}
+	res, err := prepareOutput(f.output, evidencePath, f.force)
 	if err != nil {
 		return err
 	}

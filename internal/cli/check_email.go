@@ -41,6 +41,7 @@ Maildir works too). Forwarded messages (message/rfc822) are unwrapped and checke
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "check-email",
 				target:       args[0],
+				moreTargets:  args[1:],
 				modules:      mods,
 				platform:     "email",
 				evidenceType: string(module.Email),

@@ -25,6 +25,7 @@ func newCheckNetlogsCmd(app *App) *cobra.Command {
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "check-netlogs",
 				target:       args[0],
+				moreTargets:  args[1:],
 				modules:      netcap.LogModules(),
 				platform:     "network",
 				evidenceType: "network_logs",

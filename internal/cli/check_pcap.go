@@ -25,6 +25,7 @@ func newCheckPcapCmd(app *App) *cobra.Command {
 			return runCheck(cmd.Context(), app, &f, checkSpec{
 				command:      "check-pcap",
 				target:       args[0],
+				moreTargets:  args[1:],
 				modules:      netcap.Modules(),
 				platform:     "network",
 				evidenceType: "network_capture",

@@ -79,13 +79,17 @@ func prepareOutput(dir, target string, force bool) (*resultsDir, error) {
 }
 
 // claim checks, creates, locks and clears the folder given to -o.
+// target is "" when the evidence is not a file (check-url's links).
 func (r *resultsDir) claim(dir, target string, force bool) error {
-	evidence, err := filepath.EvalSymlinks(target)
-	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", target, err)
-	}
-	if evidence, err = filepath.Abs(evidence); err != nil {
-		return err
+	var evidence string
+	if target != "" {
+		var err error
+		if evidence, err = filepath.EvalSymlinks(target); err != nil {
+			return fmt.Errorf("cannot read %s: %w", target, err)
+		}
+		if evidence, err = filepath.Abs(evidence); err != nil {
+			return err
+		}
 	}
 	// Checked before creating anything (an -o through a link into the
 	// evidence must not even create a folder there), then again on the
@@ -154,6 +158,9 @@ func sample(names []string) string {
 // inside the evidence (given as target, resolved to evidence), or one that
 // holds the evidence.
 func outsideEvidence(dir, out, target, evidence string) error {
+	if target == "" {
+		return nil // no evidence on disk (check-url's links)
+	}
 	if isWithin(out, evidence) || sameOrUnder(out, evidence) {
 		return usageError{fmt.Errorf("the output folder %s is inside the evidence %s; choose a folder outside it so the evidence stays unmodified", dir, target)}
 	}
