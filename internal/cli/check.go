@@ -325,7 +325,7 @@ func printSummary(w io.Writer, statuses []module.Status, alerts []alert.Alert, o
 	switch {
 	case sum.Verdict == report.VerdictNothingChecked:
 		fmt.Fprintf(w, "NOTHING WAS CHECKED: none of the %d modules found anything to read in this evidence\n", len(statuses))
-		fmt.Fprintln(w, "(missing, empty or unreadable), so this run says nothing about the phone. Check that")
+		fmt.Fprintln(w, "(missing, empty or unreadable), so this run proves nothing either way. Check that")
 		fmt.Fprintln(w, "the evidence is complete and that the command matches its kind.")
 	case counts[alert.Critical]+counts[alert.High] > 0:
 		fmt.Fprintln(w, "WARNING: severe alerts were found. Only expert review can confirm a compromise:")
