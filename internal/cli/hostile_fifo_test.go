@@ -237,3 +237,19 @@ func TestHostileFIFOiOS(t *testing.T) {
 		check(t, fifo, "ios", "check-fs", dump)
 	})
 }
+
+// TestHostileFIFOBackupIndex: a FIFO in place of Manifest.db or Info.plist
+// is named as such, not reported as "no iOS backup found", which would tell
+// the analyst a file is missing when something was put in its place.
+func TestHostileFIFOBackupIndex(t *testing.T) {
+	for _, name := range []string{"Manifest.db", "Info.plist"} {
+		t.Run(name, func(t *testing.T) {
+			ev := copyTree(t, iosBackupFixture)
+			fifo := mkfifo(t, filepath.Join(ev, name))
+			code, msg := runBounded(t, fifoLimit, []string{fifo}, "ios", "check-backup", "--no-default-iocs", "-o", t.TempDir(), ev)
+			if code != ExitFail || !strings.Contains(msg, name+" is not a regular file (a FIFO)") || strings.Contains(msg, "no iOS backup found") {
+				t.Errorf("exit %d\n%s", code, msg)
+			}
+		})
+	}
+}

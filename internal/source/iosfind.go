@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/spyglass-forensics/spyglass/internal/safefile"
 )
 
 // ErrNoIOSBackup means the folder given is not an iOS backup and holds none.
@@ -21,15 +23,24 @@ const backupShape = "an iOS backup folder (made by iTunes, Finder or ideviceback
 	"next to 256 two-character subfolders (00 … ff); it is usually named after the device's UDID, " +
 	"for example ~/Library/Application Support/MobileSync/Backup/<UDID>"
 
-// isBackupDir reports whether dir holds Manifest.db and Info.plist.
-func isBackupDir(dir string) bool {
+// isBackupDir reports whether dir holds Manifest.db and Info.plist. One of
+// them present as something other than a regular file (a FIFO, a device)
+// is an error naming it: "no backup found" would tell the analyst a file
+// is missing when something was put in its place.
+func isBackupDir(dir string) (bool, error) {
 	for _, n := range []string{"Manifest.db", "Info.plist"} {
 		st, err := os.Stat(filepath.Join(dir, n))
-		if err != nil || !st.Mode().IsRegular() {
-			return false
+		if err != nil {
+			return false, nil
+		}
+		if !st.Mode().IsRegular() && !st.IsDir() {
+			return false, &safefile.NotRegularError{Path: filepath.Join(dir, n), Mode: st.Mode()}
+		}
+		if !st.Mode().IsRegular() {
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }
 
 // FindIOSBackup returns the backup folder for p: p itself when it is one, or
@@ -44,7 +55,9 @@ func FindIOSBackup(p string) (string, error) {
 	if !st.IsDir() {
 		return "", fmt.Errorf("%s is a file, not a folder: %w; %s", p, ErrNoIOSBackup, backupShape)
 	}
-	if isBackupDir(p) {
+	if ok, err := isBackupDir(p); err != nil {
+		return "", fmt.Errorf("%w: an iOS backup holds it as a file; this folder may have been tampered with", err)
+	} else if ok {
 		return p, nil
 	}
 	entries, err := os.ReadDir(p)
@@ -57,7 +70,11 @@ func FindIOSBackup(p string) (string, error) {
 			continue
 		}
 		d := filepath.Join(p, e.Name())
-		if isBackupDir(d) {
+		ok, err := isBackupDir(d)
+		if err != nil {
+			return "", fmt.Errorf("%w: an iOS backup holds it as a file; this folder may have been tampered with", err)
+		}
+		if ok {
 			found = append(found, d)
 		}
 	}
