@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,23 +35,13 @@ func mkfifo(t *testing.T, p string) string {
 // and closed, which releases a blocked reader.
 func runBounded(t *testing.T, limit time.Duration, fifos []string, args ...string) (int, string) {
 	t.Helper()
-	app, stdout, stderr := testApp(t)
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	done := make(chan int, 1)
-	go func() { done <- Execute(ctx, app, args) }()
-	select {
-	case code := <-done:
-		return code, stdout.String() + stderr.String()
-	case <-time.After(limit + 5*time.Second):
+	return runWithin(t, limit, func() {
 		for _, p := range fifos {
 			if f, err := os.OpenFile(p, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
 				f.Close()
 			}
 		}
-		t.Fatalf("%s still running after %s: blocked on a FIFO?", strings.Join(args, " "), limit+5*time.Second)
-	}
-	return 0, ""
+	}, args...)
 }
 
 const fifoLimit = 60 * time.Second

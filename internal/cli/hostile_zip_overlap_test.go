@@ -18,8 +18,9 @@ import (
 // too many entries, and more unpacked bytes than the cap.
 
 // runWithin runs a command and fails the test, instead of running for
-// hours, when it does not return within limit.
-func runWithin(t *testing.T, limit time.Duration, args ...string) (int, string) {
+// hours, when it does not return within limit; onTimeout (if set) runs
+// first, to release what the command may be blocked on.
+func runWithin(t *testing.T, limit time.Duration, onTimeout func(), args ...string) (int, string) {
 	t.Helper()
 	app, stdout, stderr := testApp(t)
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
@@ -30,6 +31,9 @@ func runWithin(t *testing.T, limit time.Duration, args ...string) (int, string) 
 	case code := <-done:
 		return code, stdout.String() + stderr.String()
 	case <-time.After(limit + 5*time.Second):
+		if onTimeout != nil {
+			onTimeout()
+		}
 		t.Fatalf("%s still running after %s", strings.Join(args, " "), limit+5*time.Second)
 	}
 	return 0, ""
@@ -61,7 +65,7 @@ func TestHostileZipOverlap(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "crafted.zip")
 			writeAll(t, p, craftzip.Overlapping(names, content))
 			start := time.Now()
-			code, msg := runWithin(t, 60*time.Second, append(c.cmd, "--no-default-iocs", "-q", "-o", t.TempDir(), p)...)
+			code, msg := runWithin(t, 60*time.Second, nil, append(c.cmd, "--no-default-iocs", "-q", "-o", t.TempDir(), p)...)
 			if code != 1 || !oneSentence(msg) || !strings.Contains(lastLine(msg), "crafted.zip") ||
 				!strings.Contains(lastLine(msg), "over the same compressed bytes") || !strings.Contains(lastLine(msg), "crafted") {
 				t.Errorf("exit %d\n%s", code, msg)
@@ -85,7 +89,7 @@ func TestHostileZipEntryCount(t *testing.T) {
 	zw.Close()
 	p := filepath.Join(t.TempDir(), "many.zip")
 	writeAll(t, p, buf.Bytes())
-	code, msg := runWithin(t, 60*time.Second, "android", "check-bugreport", "--no-default-iocs", "-q", "-o", t.TempDir(), p)
+	code, msg := runWithin(t, 60*time.Second, nil, "android", "check-bugreport", "--no-default-iocs", "-q", "-o", t.TempDir(), p)
 	if code != 1 || !oneSentence(msg) || !strings.Contains(lastLine(msg), "100001 entries, more than the 100000") {
 		t.Errorf("exit %d\n%s", code, msg)
 	}
@@ -99,16 +103,16 @@ func TestHostileZipMaxUnpacked(t *testing.T) {
 	rand.Read(random)
 	p := filepath.Join(t.TempDir(), "big.zip")
 	writeAll(t, p, makeZip(t, zipEntry{"dumpstate.txt", []byte("== dumpstate\n")}, zipEntry{"FS/blob", random}))
-	code, msg := runWithin(t, 60*time.Second, "android", "check-bugreport", "--no-default-iocs", "-q", "--max-unpacked", "2M", "-o", t.TempDir(), p)
+	code, msg := runWithin(t, 60*time.Second, nil, "android", "check-bugreport", "--no-default-iocs", "-q", "--max-unpacked", "2M", "-o", t.TempDir(), p)
 	if code != 1 || !oneSentence(msg) || !strings.Contains(lastLine(msg), "raise the limit with --max-unpacked") {
 		t.Errorf("2M cap: exit %d\n%s", code, msg)
 	}
-	code, msg = runWithin(t, 60*time.Second, "android", "check-bugreport", "--no-default-iocs", "-q", "--max-unpacked", "4M", "-o", t.TempDir(), p)
+	code, msg = runWithin(t, 60*time.Second, nil, "android", "check-bugreport", "--no-default-iocs", "-q", "--max-unpacked", "4M", "-o", t.TempDir(), p)
 	if code != 0 {
 		t.Errorf("4M cap: exit %d\n%s", code, msg)
 	}
 	// The next run without the flag has the default again.
-	code, msg = runWithin(t, 60*time.Second, "android", "check-bugreport", "--no-default-iocs", "-q", "-o", t.TempDir(), p)
+	code, msg = runWithin(t, 60*time.Second, nil, "android", "check-bugreport", "--no-default-iocs", "-q", "-o", t.TempDir(), p)
 	if code != 0 {
 		t.Errorf("default cap: exit %d\n%s", code, msg)
 	}
